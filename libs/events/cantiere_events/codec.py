@@ -1,0 +1,118 @@
+"""Encode envelopes to NATS messages and back, in the CloudEvents 1.0 binary content mode.
+
+The body is the payload as JSON; the metadata travels in ``ce-`` headers, so any
+CloudEvents SDK reads a Cantiere event. ``Nats-Msg-Id`` is the event id, which lets
+JetStream drop a republished duplicate. Headers carry no personal data: ids are
+random, the actor is pseudonymous.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from cantiere_events.base import Audience
+from cantiere_events.envelope import Actor, Envelope, Metadata
+from cantiere_events.errors import InvalidEnvelope, UnsupportedVersion
+from cantiere_events.registry import EventRegistry
+from cantiere_events.subjects import build_subject
+
+SPEC_VERSION = "1.0"
+CONTENT_TYPE = "application/json"
+MSG_ID = "Nats-Msg-Id"
+
+# CloudEvents extension attributes: lowercase letters and digits only.
+_EXTENSIONS = {
+    "schemaversion": "schema_version",
+    "partner": "partner",
+    "producer": "producer",
+    "audience": "audience",
+    "aggregateid": "aggregate_id",
+    "aggregateversion": "aggregate_version",
+    "correlationid": "correlation_id",
+    "causationid": "causation_id",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class NatsMessage:
+    """What a publisher hands to NATS: subject, body and headers."""
+
+    subject: str
+    data: bytes
+    headers: dict[str, str]
+
+
+def subject_of(meta: Metadata) -> str:
+    """The subject of an event, from its metadata."""
+    return build_subject(meta.audience, meta.producer, meta.partner, meta.event_type)
+
+
+def source_of(meta: Metadata) -> str:
+    """The CloudEvents ``source``: the producing service of one partner."""
+    return f"/cantiere/{meta.producer.value}/{meta.partner}"
+
+
+def encode(envelope: Envelope) -> NatsMessage:
+    """An envelope as a NATS message (subject, JSON body, ``ce-`` headers and ``Nats-Msg-Id``)."""
+    meta = envelope.metadata
+    headers = {
+        MSG_ID: str(meta.event_id),
+        "ce-specversion": SPEC_VERSION,
+        "ce-id": str(meta.event_id),
+        "ce-source": source_of(meta),
+        "ce-type": meta.event_type,
+        "ce-time": meta.occurred_at.isoformat(),
+        "ce-subject": meta.aggregate_id,
+        "content-type": CONTENT_TYPE,
+    }
+    for attr, field in _EXTENSIONS.items():
+        value = getattr(meta, field)
+        if value is not None:
+            headers[f"ce-{attr}"] = str(getattr(value, "value", value))
+    if meta.actor is not None:
+        headers["ce-actorid"] = meta.actor.user_id
+        headers["ce-actorrole"] = meta.actor.role
+    return NatsMessage(subject_of(meta), envelope.payload.model_dump_json().encode(), headers)
+
+
+def decode(data: bytes, headers: Mapping[str, str] | None, registry: EventRegistry) -> Envelope:
+    """A NATS message back into an envelope, lifting old payloads to the current version.
+
+    Raises InvalidEnvelope (headers), UnknownEventType, UnsupportedVersion or
+    InvalidPayload, each with a message that says what is wrong.
+    """
+    h = {k.lower(): v for k, v in (headers or {}).items()}
+    if h.get("ce-specversion") != SPEC_VERSION:
+        raise InvalidEnvelope(f"not a CloudEvents {SPEC_VERSION} message (ce-specversion is {h.get('ce-specversion')!r})")
+    try:
+        event_type = h["ce-type"]
+        raw_version = h["ce-schemaversion"]
+    except KeyError as exc:
+        raise InvalidEnvelope(f"header ce-{exc.args[0].removeprefix('ce-')} is missing") from None
+    model = registry.model(event_type)  # UnknownEventType first: it is the most useful message
+    try:
+        version = int(raw_version)
+    except ValueError:
+        raise UnsupportedVersion(event_type, raw_version, model.event_version) from None
+    payload = registry.load(event_type, version, data)
+    actor = None
+    if "ce-actorid" in h:
+        actor = {"user_id": h["ce-actorid"], "role": h.get("ce-actorrole", "")}
+    fields = {field: h.get(f"ce-{attr}") for attr, field in _EXTENSIONS.items()}
+    try:
+        meta = Metadata(
+            event_id=uuid.UUID(h.get("ce-id", "")),
+            event_type=event_type,
+            occurred_at=h.get("ce-time"),  # type: ignore[arg-type]
+            actor=Actor.model_validate(actor) if actor else None,
+            **{**fields, "schema_version": payload.event_version},  # type: ignore[arg-type]
+        )
+    except (ValueError, ValidationError) as exc:
+        raise InvalidEnvelope(f"malformed CloudEvents headers: {exc}") from None
+    if meta.audience is Audience.PRIVATE:
+        raise InvalidEnvelope("a private event was found on the bus")
+    return Envelope(metadata=meta, payload=payload)
