@@ -1,0 +1,154 @@
+"""NATS connection and JetStream streams: settings per service, logged errors, one idempotent bootstrap."""
+
+from __future__ import annotations
+
+import ssl
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nats
+import structlog
+from cantiere_events import Audience
+from cantiere_events.subjects import audience_filter
+from nats.aio.client import Client
+from nats.errors import Error as NatsError
+from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
+from nats.js.client import JetStreamContext
+from nats.js.errors import NotFoundError
+from pydantic import BaseModel, SecretStr
+
+log = structlog.get_logger("cantiere.bus")
+
+DAY = 24 * 3600
+
+
+class NatsSettings(BaseModel):
+    """How a service reaches NATS: URL, its own identity (user/password or creds file) and TLS."""
+
+    url: str = "nats://127.0.0.1:4222"
+    user: str | None = None
+    password: SecretStr | None = None
+    creds_file: Path | None = None
+    tls_ca: Path | None = None
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    connect_timeout: float = 2.0
+
+
+@dataclass(frozen=True)
+class StreamSpec:
+    """A stream Cantiere relies on."""
+
+    name: str
+    subjects: tuple[str, ...]
+    description: str
+
+
+PUBLIC_STREAM = StreamSpec("CANTIERE_PUBLIC", (audience_filter(Audience.PUBLIC),), "events every partner may read")
+RESTRICTED_STREAM = StreamSpec(
+    "CANTIERE_RESTRICTED",
+    (audience_filter(Audience.RESTRICTED),),
+    "safety constraints and keep-apart tokens: consortium and referring municipality only",
+)
+DEAD_LETTER_STREAM = StreamSpec(
+    "CANTIERE_DEADLETTER", ("cantiere.deadletter.>",), "messages a projector could not apply after max_deliver"
+)
+STREAMS = (PUBLIC_STREAM, RESTRICTED_STREAM, DEAD_LETTER_STREAM)
+
+# The relay retries with a backoff capped at seconds; a day of duplicate window also covers
+# a relay process that stays down for hours between publishing and marking sent.
+DUPLICATE_WINDOW_SECONDS = DAY
+
+
+async def _error_cb(exc: Exception) -> None:
+    text = str(exc)
+    if "permission" in text.lower():
+        log.error("nats_permission_violation", error=text)
+    else:
+        log.warning("nats_error", error=text, kind=type(exc).__name__)
+
+
+async def _disconnected_cb() -> None:
+    log.warning("nats_disconnected")
+
+
+async def _reconnected_cb() -> None:
+    log.info("nats_reconnected")
+
+
+def _tls(settings: NatsSettings) -> ssl.SSLContext | None:
+    if not (settings.tls_ca or settings.tls_cert):
+        return None
+    context = ssl.create_default_context(cafile=str(settings.tls_ca) if settings.tls_ca else None)
+    if settings.tls_cert:
+        context.load_cert_chain(str(settings.tls_cert), str(settings.tls_key) if settings.tls_key else None)
+    return context
+
+
+async def connect(settings: NatsSettings, *, name: str, **overrides: Any) -> Client:
+    """Connect with the service's own identity; permission violations and disconnects are logged."""
+    options: dict[str, Any] = {
+        "servers": [settings.url],
+        "name": name,
+        "error_cb": _error_cb,
+        "disconnected_cb": _disconnected_cb,
+        "reconnected_cb": _reconnected_cb,
+        "connect_timeout": settings.connect_timeout,
+        "max_reconnect_attempts": -1,
+        "reconnect_time_wait": 0.5,
+        "allow_reconnect": True,
+    }
+    if settings.user:
+        options["user"] = settings.user
+        options["password"] = settings.password.get_secret_value() if settings.password else ""
+    if settings.creds_file:
+        options["user_credentials"] = str(settings.creds_file)
+    tls = _tls(settings)
+    if tls is not None:
+        options["tls"] = tls
+    options.update(overrides)
+    return await nats.connect(**options)
+
+
+async def declare_streams(
+    js: JetStreamContext, *, replicas: int = 1, specs: tuple[StreamSpec, ...] = STREAMS
+) -> list[str]:
+    """Create or update Cantiere's streams (file storage, long duplicate window); idempotent.
+
+    Run once by the deployment's bootstrap step; services only bind to existing streams.
+    """
+    done = []
+    for spec in specs:
+        config = StreamConfig(
+            name=spec.name,
+            description=spec.description,
+            subjects=list(spec.subjects),
+            storage=StorageType.FILE,
+            retention=RetentionPolicy.LIMITS,
+            discard=DiscardPolicy.OLD,
+            duplicate_window=DUPLICATE_WINDOW_SECONDS,
+            num_replicas=replicas,
+            allow_direct=True,
+        )
+        try:
+            await js.stream_info(spec.name)
+            await js.update_stream(config)
+            action = "updated"
+        except NotFoundError:
+            await js.add_stream(config)
+            action = "created"
+        log.info("stream_declared", stream=spec.name, action=action)
+        done.append(spec.name)
+    return done
+
+
+async def is_connected(nc: Client | None) -> bool:
+    """Whether a connection is up and the server answers a round trip."""
+    if nc is None or not nc.is_connected:
+        return False
+    try:
+        await nc.flush(timeout=1)
+    except (NatsError, TimeoutError):
+        return False
+    return True

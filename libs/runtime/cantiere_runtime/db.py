@@ -1,0 +1,59 @@
+"""Database engines: SQLite (WAL) by default, PostgreSQL by URL; both async."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+
+def async_url(url: str) -> str:
+    """The async driver URL for a plain database URL (``postgresql://`` or ``sqlite:///``)."""
+    parsed = make_url(url)
+    driver = {"postgresql": "postgresql+psycopg", "postgres": "postgresql+psycopg", "sqlite": "sqlite+aiosqlite"}
+    if parsed.drivername in driver:
+        parsed = parsed.set(drivername=driver[parsed.drivername])
+    return parsed.render_as_string(hide_password=False)
+
+
+def is_sqlite(engine_or_url: AsyncEngine | str) -> bool:
+    """Whether an engine or URL points at SQLite."""
+    url = engine_or_url.url if isinstance(engine_or_url, AsyncEngine) else make_url(engine_or_url)
+    return url.get_backend_name() == "sqlite"
+
+
+def create_engine(url: str, *, schema: str | None = None, **kwargs: Any) -> AsyncEngine:
+    """An async engine; on SQLite with WAL, a busy timeout and write transactions that take the lock at BEGIN.
+
+    ``schema`` sets PostgreSQL's search_path (tests use one schema each).
+    """
+    url = async_url(url)
+    if is_sqlite(url):
+        engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
+        _sqlite_pragmas(engine)
+        return engine
+    connect_args: dict[str, Any] = {}
+    if schema:
+        connect_args["options"] = f"-c search_path={schema}"
+    return create_async_engine(url, connect_args=connect_args, pool_pre_ping=True, **kwargs)
+
+
+def _sqlite_pragmas(engine: AsyncEngine) -> None:
+    # SQLite upgrades a read lock to a write lock lazily and fails at once when another
+    # writer got there first; BEGIN IMMEDIATE takes the write lock up front so writers
+    # queue on busy_timeout instead, which makes concurrent appends behave.
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

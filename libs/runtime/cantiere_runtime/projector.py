@@ -1,0 +1,130 @@
+"""Projections: read models built from the bus (or the local store), applied exactly once.
+
+A projection's rows and its checkpoint (the stream sequence, or the local store
+position) are committed in one transaction, and the message is acknowledged only
+after the commit. A message at or below the checkpoint is acknowledged and
+skipped, so a redelivery or a crash between commit and ack changes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol
+
+import structlog
+from cantiere_events import EventRegistry
+from sqlalchemy import Table, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from cantiere_runtime.schema import checkpoints
+from cantiere_runtime.store import Recorded
+
+log = structlog.get_logger("cantiere.projector")
+
+Progress = Callable[[int, int], None]
+
+
+class Projection(Protocol):
+    """A read model: a name (what question it answers), its tables, and how one event changes them."""
+
+    name: str
+    tables: Sequence[Table]
+
+    async def apply(self, conn: AsyncConnection, recorded: Recorded) -> None:
+        """Change the read model for one event, inside the caller's transaction."""
+
+
+@dataclass
+class Checkpoints:
+    """Where each projection stands, stored beside its rows."""
+
+    engine: AsyncEngine
+
+    async def get(self, name: str, conn: AsyncConnection | None = None) -> int:
+        """The last position applied by a projection (0 if none)."""
+        query = select(checkpoints.c.position).where(checkpoints.c.projection == name)
+        if conn is not None:
+            return int(await conn.scalar(query) or 0)
+        async with self.engine.connect() as fresh:
+            return int(await fresh.scalar(query) or 0)
+
+    @staticmethod
+    async def set(conn: AsyncConnection, name: str, position: int) -> None:
+        """Record a projection's new position, in the caller's transaction."""
+        now = datetime.now(UTC)
+        changed = await conn.execute(
+            update(checkpoints).where(checkpoints.c.projection == name).values(position=position, updated_at=now)
+        )
+        if changed.rowcount == 0:
+            dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+            stmt = dialect.insert(checkpoints).values(projection=name, position=position, updated_at=now)
+            await conn.execute(stmt.on_conflict_do_update(index_elements=["projection"], set_={"position": position}))
+
+
+async def reset(engine: AsyncEngine, projection: Projection) -> None:
+    """Empty a projection's tables and its checkpoint, in one transaction."""
+    async with engine.begin() as conn:
+        for table in reversed(list(projection.tables)):
+            await conn.execute(delete(table))
+        await conn.execute(delete(checkpoints).where(checkpoints.c.projection == projection.name))
+
+
+async def apply_once(engine: AsyncEngine, projection: Projection, recorded: Recorded) -> bool:
+    """Apply one event unless the checkpoint already covers it; rows and checkpoint commit together."""
+    async with engine.begin() as conn:
+        if recorded.position <= await Checkpoints(engine).get(projection.name, conn):
+            return False
+        await projection.apply(conn, recorded)
+        await Checkpoints.set(conn, projection.name, recorded.position)
+        return True
+
+
+@dataclass
+class LocalProjector:
+    """Projects a service's own event store (private events included) into its read models."""
+
+    engine: AsyncEngine
+    registry: EventRegistry
+    projections: Sequence[Projection]
+    batch_size: int = 500
+    idle_interval: float = 0.2
+    applied: int = field(default=0, init=False)
+
+    async def catch_up(self, progress: Progress | None = None) -> int:
+        """Apply every stored event not yet applied by each projection; returns how many were applied."""
+        from cantiere_runtime.store import EventStore  # local import: store imports nothing from here
+
+        store = EventStore(self.engine, self.registry)
+        total = 0
+        for projection in self.projections:
+            position = await Checkpoints(self.engine).get(projection.name)
+            while batch := await store.read_all(after=position, limit=self.batch_size):
+                async with self.engine.begin() as conn:
+                    for recorded in batch:
+                        await projection.apply(conn, recorded)
+                    position = batch[-1].position
+                    await Checkpoints.set(conn, projection.name, position)
+                total += len(batch)
+                if progress:
+                    progress(total, 0)
+        self.applied += total
+        return total
+
+    async def rebuild(self, progress: Progress | None = None) -> int:
+        """Drop every projection's rows and replay the whole store."""
+        for projection in self.projections:
+            await reset(self.engine, projection)
+        return await self.catch_up(progress)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Keep projections up to date until ``stop`` is set."""
+        while not stop.is_set():
+            if await self.catch_up() == 0:
+                try:
+                    await asyncio.wait_for(stop.wait(), self.idle_interval)
+                except TimeoutError:
+                    pass

@@ -1,0 +1,191 @@
+"""A projection fed by a durable JetStream pull consumer, with checkpoints, redelivery and dead letters."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import structlog
+from cantiere_events import ContractError, EventRegistry, decode
+from nats.aio.client import Client
+from nats.aio.msg import Msg
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.errors import NotFoundError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from cantiere_runtime.projector import Checkpoints, Progress, Projection, apply_once, reset
+from cantiere_runtime.store import Recorded
+
+log = structlog.get_logger("cantiere.projector")
+
+DEAD_LETTER_PREFIX = "cantiere.deadletter"
+
+
+def recorded_from(msg: Msg, registry: EventRegistry) -> Recorded:
+    """A received message as a recorded event, positioned at its stream sequence."""
+    envelope = decode(msg.data, msg.headers, registry)
+    return Recorded(envelope.payload, envelope.metadata, msg.metadata.sequence.stream)
+
+
+def _safe_reason(exc: BaseException) -> str:
+    # Contract errors are written to say what is wrong without echoing values; anything
+    # else might carry payload content, so only its type crosses into logs and headers.
+    return str(exc)[:300] if isinstance(exc, ContractError) else type(exc).__name__
+
+
+@dataclass
+class StreamProjector:
+    """Keeps one projection up to date from a stream; ``run`` until stopped, ``rebuild`` from the start."""
+
+    engine: AsyncEngine
+    nc: Client
+    registry: EventRegistry
+    projection: Projection
+    stream: str
+    subjects: Sequence[str]
+    durable: str
+    max_deliver: int = 5
+    batch_size: int = 200
+    ack_wait: float = 30.0
+    fetch_timeout: float = 1.0
+    retry_delay: float = 0.05
+    applied: int = field(default=0, init=False)
+    dead_lettered: int = field(default=0, init=False)
+
+    def __post_init__(self) -> None:
+        self.js = self.nc.jetstream()
+
+    async def _ensure_consumer(self, *, from_start: bool = False) -> None:
+        try:
+            await self.js.consumer_info(self.stream, self.durable)
+            return
+        except NotFoundError:
+            pass
+        checkpoint = 0 if from_start else await Checkpoints(self.engine).get(self.projection.name)
+        config = ConsumerConfig(
+            durable_name=self.durable,
+            ack_policy=AckPolicy.EXPLICIT,
+            ack_wait=self.ack_wait,
+            max_deliver=-1,  # the projector decides when a message is dead (see _fail)
+            max_ack_pending=self.batch_size * 2,
+            filter_subjects=list(self.subjects),
+            deliver_policy=DeliverPolicy.BY_START_SEQUENCE if checkpoint else DeliverPolicy.ALL,
+            opt_start_seq=checkpoint + 1 if checkpoint else None,
+        )
+        await self.js.add_consumer(self.stream, config)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Consume and apply until ``stop`` is set; resumes from the stored checkpoint."""
+        await self._ensure_consumer()
+        sub = await self.js.pull_subscribe_bind(self.durable, self.stream)
+        try:
+            while not stop.is_set():
+                try:
+                    msgs = await sub.fetch(self.batch_size, timeout=self.fetch_timeout)
+                except TimeoutError:
+                    continue
+                await self.handle(msgs)
+        finally:
+            await sub.unsubscribe()
+
+    async def catch_up(self, progress: Progress | None = None) -> int:
+        """Apply everything pending now, then return how many messages were handled."""
+        await self._ensure_consumer()
+        sub = await self.js.pull_subscribe_bind(self.durable, self.stream)
+        info = await self.js.consumer_info(self.stream, self.durable)
+        total = info.num_pending + info.num_ack_pending
+        handled = 0
+        try:
+            while True:
+                info = await self.js.consumer_info(self.stream, self.durable)
+                if info.num_pending == 0 and info.num_ack_pending == 0:
+                    break
+                try:
+                    msgs = await sub.fetch(self.batch_size, timeout=self.fetch_timeout)
+                except TimeoutError:
+                    continue
+                handled += await self.handle(msgs)
+                if progress:
+                    progress(handled, total)
+        finally:
+            await sub.unsubscribe()
+        return handled
+
+    async def rebuild(self, progress: Progress | None = None) -> int:
+        """Drop the projection and replay its subjects from the start of the stream (stop ``run`` first)."""
+        try:
+            await self.js.delete_consumer(self.stream, self.durable)
+        except NotFoundError:
+            pass
+        await reset(self.engine, self.projection)
+        await self._ensure_consumer(from_start=True)
+        return await self.catch_up(progress)
+
+    async def handle(self, msgs: Sequence[Msg]) -> int:
+        """Apply a fetched batch in one transaction; on a failure, fall back to one message at a time."""
+        try:
+            async with self.engine.begin() as conn:
+                checkpoint = await Checkpoints(self.engine).get(self.projection.name, conn)
+                for msg in msgs:
+                    seq = msg.metadata.sequence.stream
+                    if seq > checkpoint:
+                        await self.projection.apply(conn, recorded_from(msg, self.registry))
+                        checkpoint = seq
+                        self.applied += 1
+                await Checkpoints.set(conn, self.projection.name, checkpoint)
+        except Exception:
+            return await self._one_by_one(msgs)
+        for msg in msgs:
+            await msg.ack()
+        await self.nc.flush()
+        return len(msgs)
+
+    async def _one_by_one(self, msgs: Sequence[Msg]) -> int:
+        for index, msg in enumerate(msgs):
+            try:
+                if await apply_once(self.engine, self.projection, recorded_from(msg, self.registry)):
+                    self.applied += 1
+            except Exception as exc:
+                if msg.metadata.num_delivered >= self.max_deliver:
+                    await self._dead_letter(msg, exc)
+                    continue
+                log.warning(
+                    "projection_retry",
+                    projection=self.projection.name,
+                    stream_sequence=msg.metadata.sequence.stream,
+                    delivered=msg.metadata.num_delivered,
+                    reason=_safe_reason(exc),
+                )
+                await asyncio.sleep(self.retry_delay * 2 ** msg.metadata.num_delivered)
+                # Nak this one and the rest in order, so nothing after it is applied before it.
+                for later in msgs[index:]:
+                    await later.nak()
+                return index
+            await msg.ack_sync()
+        return len(msgs)
+
+    async def _dead_letter(self, msg: Msg, exc: BaseException) -> None:
+        seq = msg.metadata.sequence.stream
+        headers = dict(msg.headers or {})
+        headers.update(
+            {
+                "Cantiere-Dead-Projection": self.projection.name,
+                "Cantiere-Dead-Subject": msg.subject,
+                "Cantiere-Dead-Stream-Sequence": str(seq),
+                "Cantiere-Dead-Reason": _safe_reason(exc),
+            }
+        )
+        await self.js.publish(f"{DEAD_LETTER_PREFIX}.{self.durable}", msg.data, headers=headers)
+        async with self.engine.begin() as conn:
+            await Checkpoints.set(conn, self.projection.name, seq)
+        await msg.ack_sync()
+        self.dead_lettered += 1
+        log.error(
+            "projection_dead_letter",
+            projection=self.projection.name,
+            stream=self.stream,
+            stream_sequence=seq,
+            delivered=msg.metadata.num_delivered,
+            reason=_safe_reason(exc),
+        )

@@ -1,0 +1,77 @@
+"""A tiny invented domain to exercise the runtime: counters that tick, with a public event per tick."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from cantiere_events import Actor, Event, EventRegistry, Producer, PublicEvent
+from cantiere_runtime.store import CommandContext, Recorded
+from sqlalchemy import Column, Integer, MetaData, String, Table, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+REGISTRY = EventRegistry("sample")
+
+
+@REGISTRY.register
+class CounterTicked(Event):
+    """A counter moved by one (private)."""
+
+    event_type = "CounterTicked"
+    n: int
+
+
+@REGISTRY.register
+class CounterTickedPublicly(PublicEvent):
+    """A counter moved by one (sample, public)."""
+
+    event_type = "CounterTickedPublicly"
+    producer = Producer.REFERRALS
+    n: int
+
+
+def context(partner: str = "testville") -> CommandContext:
+    return CommandContext(
+        partner=partner,
+        producer=Producer.REFERRALS,
+        now=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+        actor=Actor(user_id="u-1", role="social_worker"),
+    )
+
+
+read_metadata = MetaData()
+ticks = Table(
+    "sample_ticks",
+    read_metadata,
+    Column("aggregate_id", String(64), primary_key=True),
+    Column("count", Integer, nullable=False),
+    Column("last_n", Integer, nullable=False),
+)
+
+
+class TicksPerCounter:
+    """How many ticks each counter received, and the last n seen (a read model for the tests)."""
+
+    name = "ticks_per_counter"
+    tables = (ticks,)
+
+    def __init__(self, fail_on: int | None = None) -> None:
+        self.fail_on = fail_on
+
+    async def apply(self, conn: AsyncConnection, recorded: Recorded) -> None:
+        event = recorded.event
+        assert isinstance(event, (CounterTicked, CounterTickedPublicly))
+        if self.fail_on is not None and event.n == self.fail_on:
+            raise RuntimeError("projection bug on purpose")
+        agg = recorded.metadata.aggregate_id
+        row = (await conn.execute(select(ticks).where(ticks.c.aggregate_id == agg))).first()
+        if row is None:
+            await conn.execute(ticks.insert().values(aggregate_id=agg, count=1, last_n=event.n))
+        else:
+            await conn.execute(
+                ticks.update().where(ticks.c.aggregate_id == agg).values(count=row.count + 1, last_n=event.n)
+            )
+
+
+async def read_ticks(conn: AsyncConnection) -> dict[str, tuple[int, int]]:
+    rows = (await conn.execute(select(ticks).order_by(ticks.c.aggregate_id))).all()
+    return {r.aggregate_id: (r.count, r.last_n) for r in rows}
