@@ -1,0 +1,162 @@
+"""Projectors against a real NATS: exactly-once application, resume, rebuild, dead letters; and local projections."""
+
+from __future__ import annotations
+
+import asyncio
+
+import nats
+from cantiere_events import Producer
+from cantiere_runtime.bus import DEAD_LETTER_STREAM, PUBLIC_STREAM
+from cantiere_runtime.projector import Checkpoints, LocalProjector
+from cantiere_runtime.relay import OutboxRelay
+from cantiere_runtime.store import EventStore
+from cantiere_runtime.stream_projector import StreamProjector
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from .sample import REGISTRY, CounterTicked, CounterTickedPublicly, TicksPerCounter, context, read_metadata, read_ticks
+
+SUBJECTS = [f"cantiere.public.{Producer.REFERRALS.value}.*.CounterTickedPublicly"]
+
+
+async def _published(engine: AsyncEngine, nc: nats.NATS, aggregates: int, per_aggregate: int) -> None:
+    store = EventStore(engine, REGISTRY)
+    for n in range(per_aggregate):
+        for a in range(aggregates):
+            await store.append(f"c-{a}", n, [CounterTicked(n=n)], [CounterTickedPublicly(n=n)], context=context())
+    await OutboxRelay(engine, nc).drain()
+
+
+async def _with_read_model(engine: AsyncEngine) -> None:
+    async with engine.begin() as conn:
+        await conn.run_sync(read_metadata.create_all)
+
+
+def _projector(engine: AsyncEngine, nc: nats.NATS, **kwargs: object) -> StreamProjector:
+    return StreamProjector(
+        engine=engine,
+        nc=nc,
+        registry=REGISTRY,
+        projection=kwargs.pop("projection", TicksPerCounter()),  # type: ignore[arg-type]
+        stream=PUBLIC_STREAM.name,
+        subjects=SUBJECTS,
+        durable="test-ticks",
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+async def _ticks(engine: AsyncEngine) -> dict[str, tuple[int, int]]:
+    async with engine.connect() as conn:
+        return await read_ticks(conn)
+
+
+async def test_a_redelivered_message_is_applied_once(engine: AsyncEngine, nc: nats.NATS) -> None:
+    await _with_read_model(engine)
+    await _published(engine, nc, aggregates=2, per_aggregate=3)
+    projector = _projector(engine, nc)
+    await projector.catch_up()
+    # Replay the same stream messages through the handler, as a redelivery would.
+    sub = await nc.jetstream().pull_subscribe(SUBJECTS[0], durable="replayer", stream=PUBLIC_STREAM.name)
+    msgs = await sub.fetch(6, timeout=2)
+    await projector.handle(msgs)
+    assert await _ticks(engine) == {"c-0": (3, 2), "c-1": (3, 2)}
+
+
+async def test_a_crash_between_commit_and_ack_applies_the_message_once(engine: AsyncEngine, nc: nats.NATS) -> None:
+    await _with_read_model(engine)
+    await _published(engine, nc, aggregates=1, per_aggregate=4)
+    projector = _projector(engine, nc, ack_wait=1.0)
+    await projector._ensure_consumer()
+    sub = await nc.jetstream().pull_subscribe_bind("test-ticks", PUBLIC_STREAM.name)
+    msgs = await sub.fetch(4, timeout=2)
+    async with engine.begin() as conn:  # the commit happens...
+        for msg in msgs:
+            from cantiere_runtime.stream_projector import recorded_from
+
+            await projector.projection.apply(conn, recorded_from(msg, REGISTRY))
+        await Checkpoints.set(conn, projector.projection.name, msgs[-1].metadata.sequence.stream)
+    # ...and the process dies before acking: the server redelivers after ack_wait.
+    await sub.unsubscribe()
+    await asyncio.sleep(1.5)
+    handled = await projector.catch_up()
+    assert handled == 4  # redelivered, skipped as already applied, acknowledged
+    assert await _ticks(engine) == {"c-0": (4, 3)}
+
+
+async def test_a_projector_resumes_from_its_stored_checkpoint(engine: AsyncEngine, nc: nats.NATS) -> None:
+    await _with_read_model(engine)
+    await _published(engine, nc, aggregates=2, per_aggregate=2)
+    await _projector(engine, nc).catch_up()
+    await nc.jetstream().delete_consumer(PUBLIC_STREAM.name, "test-ticks")  # the consumer is lost
+    await _published_more(engine, nc)
+    await _projector(engine, nc).catch_up()
+    assert await _ticks(engine) == {"c-0": (3, 2), "c-1": (2, 1)}
+
+
+async def _published_more(engine: AsyncEngine, nc: nats.NATS) -> None:
+    store = EventStore(engine, REGISTRY)
+    await store.append("c-0", 2, [CounterTicked(n=2)], [CounterTickedPublicly(n=2)], context=context())
+    await OutboxRelay(engine, nc).drain()
+
+
+async def test_a_rebuild_equals_the_live_projection(engine: AsyncEngine, nc: nats.NATS) -> None:
+    await _with_read_model(engine)
+    projector = _projector(engine, nc)
+    stop = asyncio.Event()
+    live = asyncio.create_task(projector.run(stop))
+    await _published(engine, nc, aggregates=5, per_aggregate=6)
+    for _ in range(100):
+        if projector.applied >= 30:
+            break
+        await asyncio.sleep(0.05)
+    stop.set()
+    await live
+    live_view = await _ticks(engine)
+    progress: list[tuple[int, int]] = []
+    await projector.rebuild(lambda done, total: progress.append((done, total)))
+    assert await _ticks(engine) == live_view
+    assert len(live_view) == 5
+    assert progress and progress[-1][0] == 30 and progress[-1][1] == 30
+
+
+async def test_an_undecodable_message_goes_to_the_dead_letter_stream_and_the_projector_continues(
+    engine: AsyncEngine, nc: nats.NATS
+) -> None:
+    await _with_read_model(engine)
+    js = nc.jetstream()
+    await _published(engine, nc, aggregates=1, per_aggregate=1)
+    await js.publish("cantiere.public.referrals.testville.CounterTickedPublicly", b"not json", headers={"x": "y"})
+    store = EventStore(engine, REGISTRY)
+    await store.append("c-0", 1, [CounterTicked(n=1)], [CounterTickedPublicly(n=1)], context=context())
+    await OutboxRelay(engine, nc).drain()
+    projector = _projector(engine, nc, max_deliver=3, retry_delay=0.01)
+    await projector.catch_up()
+    assert await _ticks(engine) == {"c-0": (2, 1)}
+    assert projector.dead_lettered == 1
+    dead = await js.get_last_msg(DEAD_LETTER_STREAM.name, "cantiere.deadletter.test-ticks")
+    assert dead.data == b"not json"
+    assert dead.headers is not None and dead.headers["Cantiere-Dead-Stream-Sequence"] == "2"
+    assert "CloudEvents" in dead.headers["Cantiere-Dead-Reason"]
+
+
+async def test_a_message_that_keeps_failing_is_dead_lettered_after_max_deliver(
+    engine: AsyncEngine, nc: nats.NATS
+) -> None:
+    await _with_read_model(engine)
+    await _published(engine, nc, aggregates=1, per_aggregate=4)
+    projector = _projector(engine, nc, projection=TicksPerCounter(fail_on=1), max_deliver=3, retry_delay=0.01)
+    await projector.catch_up()
+    assert projector.dead_lettered == 1
+    assert await _ticks(engine) == {"c-0": (3, 3)}  # n=0, 2, 3 applied in order; n=1 dead
+
+
+async def test_a_local_projection_rebuilt_from_the_store_equals_the_live_one(engine: AsyncEngine) -> None:
+    await _with_read_model(engine)
+    store = EventStore(engine, REGISTRY)
+    projector = LocalProjector(engine, REGISTRY, [TicksPerCounter()])
+    for n in range(3):
+        await store.append("c-0", n, [CounterTicked(n=n)], context=context())
+        await projector.catch_up()
+    live = await _ticks(engine)
+    assert await projector.catch_up() == 0
+    await projector.rebuild()
+    assert await _ticks(engine) == live == {"c-0": (3, 2)}
