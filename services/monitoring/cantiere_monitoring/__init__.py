@@ -1,0 +1,1 @@
+"""The monitoring service of the steering committee and the Region: suppressed aggregates and the Masterplan."""

@@ -1,0 +1,103 @@
+"""A running service's shared parts: database, NATS, outbox relay and projectors, started and stopped together."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+from cantiere_events import EventRegistry
+from nats.aio.client import Client
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from cantiere_runtime.bus import connect
+from cantiere_runtime.db import create_engine
+from cantiere_runtime.migrate import Component, migrate
+from cantiere_runtime.projector import LocalProjector, Projection
+from cantiere_runtime.relay import OutboxRelay
+from cantiere_runtime.settings import ServiceSettings
+from cantiere_runtime.store import EventStore
+from cantiere_runtime.stream_projector import StreamProjector
+
+log = structlog.get_logger("cantiere.service")
+
+
+@dataclass
+class StreamSubscription:
+    """A projection fed from the bus: which stream and subjects, under which durable consumer name."""
+
+    projection: Projection
+    stream: str
+    subjects: Sequence[str]
+    durable: str
+    registry: EventRegistry
+
+
+@dataclass
+class ServiceRuntime:
+    """Engine, event store, NATS connection, relay and projectors of one service process."""
+
+    name: str
+    settings: ServiceSettings
+    registry: EventRegistry
+    components: Sequence[Component] = ()
+    local_projections: Sequence[Projection] = ()
+    subscriptions: Sequence[StreamSubscription] = ()
+    engine: AsyncEngine = field(init=False)
+    store: EventStore = field(init=False)
+    nc: Client | None = field(default=None, init=False)
+    relay: OutboxRelay | None = field(default=None, init=False)
+    local_projector: LocalProjector | None = field(default=None, init=False)
+    stream_projectors: list[StreamProjector] = field(default_factory=list, init=False)
+    _stop: asyncio.Event = field(default_factory=asyncio.Event, init=False)
+    _tasks: list[asyncio.Task[Any]] = field(default_factory=list, init=False)
+
+    async def start(self, *, connect_nats: bool = True) -> None:
+        """Migrate the database, connect to NATS and start the relay and projectors in the background."""
+        self.engine = create_engine(self.settings.database_url)
+        await migrate(self.engine, *self.components)
+        self.store = EventStore(self.engine, self.registry)
+        if self.local_projections:
+            self.local_projector = LocalProjector(self.engine, self.registry, self.local_projections)
+            await self.local_projector.catch_up()
+            self._spawn(self.local_projector.run(self._stop), "local-projector")
+        if connect_nats:
+            self.nc = await connect(self.settings.nats, name=f"{self.name}-{self.settings.partner}")
+            self.relay = OutboxRelay(self.engine, self.nc)
+            self._spawn(self.relay.run(self._stop), "relay")
+            for sub in self.subscriptions:
+                projector = StreamProjector(
+                    self.engine, self.nc, sub.registry, sub.projection, sub.stream, sub.subjects, sub.durable
+                )
+                self.stream_projectors.append(projector)
+                self._spawn(projector.run(self._stop), f"projector-{sub.durable}")
+        log.info("service_started", service=self.name, partner=self.settings.partner)
+
+    def _spawn(self, coro: Any, name: str) -> None:
+        task = asyncio.create_task(coro, name=name)
+        task.add_done_callback(self._report)
+        self._tasks.append(task)
+
+    @staticmethod
+    def _report(task: asyncio.Task[Any]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            log.error("background_task_failed", task=task.get_name(), kind=type(task.exception()).__name__)
+
+    def committed(self) -> None:
+        """Tell the relay and the local projector that a command committed (so they act now)."""
+        if self.relay is not None:
+            self.relay.notify()
+
+    async def stop(self) -> None:
+        """Stop background work, then close NATS and the database."""
+        self._stop.set()
+        if self._tasks:
+            _, pending = await asyncio.wait(self._tasks, timeout=5)
+            for task in pending:
+                task.cancel()
+        if self.nc is not None:
+            await self.nc.drain()
+        await self.engine.dispose()
+        log.info("service_stopped", service=self.name)

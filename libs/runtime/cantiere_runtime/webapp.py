@@ -1,0 +1,122 @@
+"""The HTTP side every service shares: error answers in plain words, request-bound log ids, health and readiness."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from cantiere_runtime.bus import is_connected
+from cantiere_runtime.errors import UserFacingError
+from cantiere_runtime.logging import bound
+from cantiere_runtime.store import ConcurrencyError
+
+log = structlog.get_logger("cantiere.http")
+
+FIELD_LABELS_IT = {"missing": "è obbligatorio", "string_pattern_mismatch": "non ha il formato atteso"}
+
+
+def _validation_message(exc: RequestValidationError) -> tuple[str, str, list[dict[str, Any]]]:
+    problems = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"] if p not in ("body", "query", "path"))
+        msg = str(err.get("ctx", {}).get("error", err["msg"]))
+        msg = msg.removeprefix("Value error, ")
+        problems.append({"field": where, "problem": msg})
+    first = problems[0] if problems else {"field": "", "problem": "dati non validi"}
+    it = f"Dati non validi: {first['field']}: {first['problem']}"
+    en = f"Invalid data: {first['field']}: {first['problem']}"
+    return it, en, problems
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Domain and validation errors become 4xx with a message; anything unexpected a 500 without a trace."""
+
+    @app.exception_handler(UserFacingError)
+    async def _user_facing(_: Request, exc: UserFacingError) -> JSONResponse:
+        return JSONResponse(exc.body(), status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        it, en, problems = _validation_message(exc)
+        body = {"error": "invalid_input", "message": it, "message_en": en, "problems": problems}
+        return JSONResponse(body, status_code=422)
+
+    @app.exception_handler(ConcurrencyError)
+    async def _conflict(_: Request, exc: ConcurrencyError) -> JSONResponse:
+        body = {
+            "error": "conflict",
+            "message": "Qualcun altro ha modificato questa pratica nel frattempo: ricarica e riprova.",
+            "message_en": str(exc),
+        }
+        return JSONResponse(body, status_code=409)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.error("unexpected_error", kind=type(exc).__name__)
+        body = {
+            "error": "internal",
+            "message": "Si è verificato un errore interno: riprova più tardi.",
+            "message_en": "Internal error: please try again later.",
+        }
+        return JSONResponse(body, status_code=500)
+
+
+def install_request_context(app: FastAPI) -> None:
+    """Bind a request id and the caller's correlation id (X-Correlation-Id) to every log line of a request."""
+
+    @app.middleware("http")
+    async def _context(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        correlation = request.headers.get("x-correlation-id") or str(uuid.uuid4())
+        with bound(request_id=uuid.uuid4().hex[:12], correlation_id=correlation):
+            response = await call_next(request)
+        response.headers["X-Correlation-Id"] = correlation
+        return response
+
+
+def install_health(app: FastAPI) -> None:
+    """GET /live (the process answers) and GET /health (ready: NATS and database reachable, else 503)."""
+
+    @app.get("/live", tags=["health"], summary="Liveness")
+    async def live() -> dict[str, str]:
+        return {"status": "alive", "service": app.state.service_name}
+
+    @app.get("/health", tags=["health"], summary="Readiness: NATS and database connectivity")
+    async def health() -> JSONResponse:
+        runtime = getattr(app.state, "runtime", None)
+        nats_ok = await is_connected(runtime.nc if runtime else None)
+        db_ok = False
+        if runtime is not None:
+            try:
+                async with runtime.engine.connect() as conn:
+                    await conn.execute(text("SELECT 1"))
+                db_ok = True
+            except Exception:
+                db_ok = False
+        ok = nats_ok and db_ok
+        body = {
+            "status": "ok" if ok else "unavailable",
+            "service": app.state.service_name,
+            "partner": app.state.partner,
+            "nats": "ok" if nats_ok else "unreachable",
+            "database": "ok" if db_ok else "unreachable",
+        }
+        return JSONResponse(body, status_code=200 if ok else 503)
+
+
+def base_app(*, title: str, service_name: str, partner: str, token_secret: str, **kwargs: Any) -> FastAPI:
+    """A FastAPI app with Cantiere's error answers, request context and health routes."""
+    app = FastAPI(title=title, **kwargs)
+    app.state.service_name = service_name
+    app.state.partner = partner
+    app.state.token_secret = token_secret
+    install_error_handlers(app)
+    install_request_context(app)
+    install_health(app)
+    return app
