@@ -20,7 +20,7 @@ import structlog
 from nats.aio.client import Client
 from nats.errors import Error as NatsError
 from nats.js.api import PubAck
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cantiere_runtime.schema import outbox
@@ -140,11 +140,13 @@ class OutboxRelay:
 
     async def _mark_sent(self, acked: list[tuple[int, int]]) -> None:
         now = self.clock()
+        statement = (
+            update(outbox)
+            .where(outbox.c.position == bindparam("p"))
+            .values(sent_at=now, stream_sequence=bindparam("seq"))
+        )
         async with self.engine.begin() as conn:
-            for position, seq in acked:
-                await conn.execute(
-                    update(outbox).where(outbox.c.position == position).values(sent_at=now, stream_sequence=seq)
-                )
+            await conn.execute(statement, [{"p": position, "seq": seq} for position, seq in acked])
 
 
 async def _sleep_or(stop: asyncio.Event, delay: float) -> None:

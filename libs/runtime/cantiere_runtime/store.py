@@ -14,6 +14,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from cantiere_runtime.db import READ_ONLY
 from cantiere_runtime.schema import events as events_table
 from cantiere_runtime.schema import outbox as outbox_table
 
@@ -85,6 +86,7 @@ class EventStore:
         )
         if conn is None:
             async with self.engine.connect() as fresh:
+                await fresh.execution_options(**READ_ONLY)
                 rows = (await fresh.execute(query)).mappings().all()
         else:
             rows = (await conn.execute(query)).mappings().all()
