@@ -93,6 +93,11 @@ class LocalProjector:
     batch_size: int = 500
     idle_interval: float = 0.2
     applied: int = field(default=0, init=False)
+    _wake: asyncio.Event = field(default_factory=asyncio.Event, init=False)
+
+    def notify(self) -> None:
+        """Wake the projector now (a command just committed)."""
+        self._wake.set()
 
     async def catch_up(self, progress: Progress | None = None) -> int:
         """Apply every stored event not yet applied by each projection; returns how many were applied."""
@@ -123,8 +128,9 @@ class LocalProjector:
     async def run(self, stop: asyncio.Event) -> None:
         """Keep projections up to date until ``stop`` is set."""
         while not stop.is_set():
+            self._wake.clear()
             if await self.catch_up() == 0:
                 try:
-                    await asyncio.wait_for(stop.wait(), self.idle_interval)
+                    await asyncio.wait_for(self._wake.wait(), self.idle_interval)
                 except TimeoutError:
                     pass

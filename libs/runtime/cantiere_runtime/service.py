@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from cantiere_runtime.bus import connect
 from cantiere_runtime.db import create_engine
 from cantiere_runtime.migrate import Component, migrate
-from cantiere_runtime.projector import LocalProjector, Projection
+from cantiere_runtime.projector import LocalProjector, Progress, Projection
 from cantiere_runtime.relay import OutboxRelay
 from cantiere_runtime.settings import ServiceSettings
 from cantiere_runtime.store import EventStore
@@ -85,10 +85,36 @@ class ServiceRuntime:
         if not task.cancelled() and task.exception() is not None:
             log.error("background_task_failed", task=task.get_name(), kind=type(task.exception()).__name__)
 
+    async def rebuild(self, names: Sequence[str] = (), progress: Progress | None = None) -> dict[str, int]:
+        """Drop projections (all, or those named) and replay them from the log; run with the service stopped."""
+        self.engine = create_engine(self.settings.database_url)
+        await migrate(self.engine, *self.components)
+        done: dict[str, int] = {}
+        try:
+            local = [p for p in self.local_projections if not names or p.name in names]
+            if local:
+                projector = LocalProjector(self.engine, self.registry, local)
+                count = await projector.rebuild(progress)
+                done.update({p.name: count for p in local})
+            streamed = [s for s in self.subscriptions if not names or s.projection.name in names]
+            if streamed:
+                self.nc = await connect(self.settings.nats, name=f"{self.name}-{self.settings.partner}-rebuild")
+                for sub in streamed:
+                    projector = StreamProjector(
+                        self.engine, self.nc, sub.registry, sub.projection, sub.stream, sub.subjects, sub.durable
+                    )
+                    done[sub.projection.name] = await projector.rebuild(progress)
+                await self.nc.drain()
+        finally:
+            await self.engine.dispose()
+        return done
+
     def committed(self) -> None:
         """Tell the relay and the local projector that a command committed (so they act now)."""
         if self.relay is not None:
             self.relay.notify()
+        if self.local_projector is not None:
+            self.local_projector.notify()
 
     async def stop(self) -> None:
         """Stop background work, then close NATS and the database."""

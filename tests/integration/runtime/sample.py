@@ -39,23 +39,30 @@ def context(partner: str = "testville") -> CommandContext:
 
 
 read_metadata = MetaData()
-ticks = Table(
-    "sample_ticks",
-    read_metadata,
-    Column("aggregate_id", String(64), primary_key=True),
-    Column("count", Integer, nullable=False),
-    Column("last_n", Integer, nullable=False),
-)
+
+
+def _ticks_table(name: str) -> Table:
+    return Table(
+        name,
+        read_metadata,
+        Column("aggregate_id", String(64), primary_key=True),
+        Column("count", Integer, nullable=False),
+        Column("last_n", Integer, nullable=False),
+    )
+
+
+ticks = _ticks_table("sample_ticks")
+public_ticks = _ticks_table("sample_public_ticks")
 
 
 class TicksPerCounter:
     """How many ticks each counter received, and the last n seen (a read model for the tests)."""
 
-    name = "ticks_per_counter"
-    tables = (ticks,)
-
-    def __init__(self, fail_on: int | None = None) -> None:
+    def __init__(self, fail_on: int | None = None, table: Table = ticks, name: str = "ticks_per_counter") -> None:
         self.fail_on = fail_on
+        self.table = table
+        self.tables = (table,)
+        self.name = name
 
     async def apply(self, conn: AsyncConnection, recorded: Recorded) -> None:
         event = recorded.event
@@ -63,15 +70,16 @@ class TicksPerCounter:
         if self.fail_on is not None and event.n == self.fail_on:
             raise RuntimeError("projection bug on purpose")
         agg = recorded.metadata.aggregate_id
-        row = (await conn.execute(select(ticks).where(ticks.c.aggregate_id == agg))).first()
+        table = self.table
+        row = (await conn.execute(select(table).where(table.c.aggregate_id == agg))).first()
         if row is None:
-            await conn.execute(ticks.insert().values(aggregate_id=agg, count=1, last_n=event.n))
+            await conn.execute(table.insert().values(aggregate_id=agg, count=1, last_n=event.n))
         else:
             await conn.execute(
-                ticks.update().where(ticks.c.aggregate_id == agg).values(count=row.count + 1, last_n=event.n)
+                table.update().where(table.c.aggregate_id == agg).values(count=row.count + 1, last_n=event.n)
             )
 
 
-async def read_ticks(conn: AsyncConnection) -> dict[str, tuple[int, int]]:
-    rows = (await conn.execute(select(ticks).order_by(ticks.c.aggregate_id))).all()
+async def read_ticks(conn: AsyncConnection, table: Table = ticks) -> dict[str, tuple[int, int]]:
+    rows = (await conn.execute(select(table).order_by(table.c.aggregate_id))).all()
     return {r.aggregate_id: (r.count, r.last_n) for r in rows}
