@@ -1,0 +1,283 @@
+"""Write the NATS users and permissions of a territory (deploy/nats/accounts.conf) from its territory YAML.
+
+    python deploy/nats/generate.py [TERRITORY_YAML] [-o deploy/nats/accounts.conf]
+
+One user per municipality's referrals service, one for the consortium's placements
+service, one for monitoring, one admin for the bootstrap step. Passwords are never
+written: each user's password is the NATS config variable ``$NATS_PASSWORD_<CODE>``,
+which nats-server resolves from its environment at start (a plain password or a
+bcrypt hash from ``nats server passwd``). See deploy/README.md for the reasoning.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+DEFAULT_TERRITORY = REPO / "libs/runtime/cantiere_runtime/territories/bari-pilot.yaml"
+DEFAULT_OUTPUT = HERE / "accounts.conf"
+
+ACCOUNT = "CANTIERE"
+PUBLIC, RESTRICTED, DEADLETTER = "CANTIERE_PUBLIC", "CANTIERE_RESTRICTED", "CANTIERE_DEADLETTER"
+ADMIN_USER = "cantiere-admin"
+# Every JetStream reply (API answers, pull deliveries, publish acks) and every rpc answer
+# arrives on an inbox under this prefix: the nats-py default. See README "Inboxes".
+INBOX = "_INBOX"
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+def password_variable(code: str) -> str:
+    """The environment variable holding a partner's NATS password: NATS_PASSWORD_MOLA_DI_BARI."""
+    return "NATS_PASSWORD_" + re.sub(r"[^A-Z0-9]", "_", code.upper())
+
+
+def durable_name(service: str, partner: str) -> str:
+    """The one durable consumer name a service may use: its permissions name it exactly.
+
+    NATS wildcards match whole tokens only and a durable name is one token, so a
+    per-partner prefix cannot be expressed; the services must use exactly this name.
+    """
+    return f"{service}-{partner}"
+
+
+@dataclass
+class Consumer:
+    """A durable pull consumer a user may create, read, ack and delete on one stream."""
+
+    stream: str
+    durable: str
+    # When set, creation is allowed only through the filtered create subject
+    # $JS.API.CONSUMER.CREATE.<stream>.<durable>.<filter>: the server refuses a request
+    # whose body filter differs from the subject, so the permission pins the filter.
+    # When None the user may read the whole stream, so any filter is fine.
+    filter: str | None = None
+
+    def api_subjects(self) -> list[str]:
+        s, d = self.stream, self.durable
+        subjects = [
+            f"$JS.API.CONSUMER.INFO.{s}.{d}",
+            f"$JS.API.CONSUMER.DELETE.{s}.{d}",  # a projection rebuild drops and recreates its consumer
+            f"$JS.API.CONSUMER.MSG.NEXT.{s}.{d}",  # a pull fetch is a publish here; messages come on _INBOX
+            f"$JS.ACK.{s}.{d}.>",  # ack/nak/term are publishes to the delivered message's reply subject
+        ]
+        if self.filter is None:
+            subjects += [
+                f"$JS.API.CONSUMER.CREATE.{s}.{d}",
+                f"$JS.API.CONSUMER.CREATE.{s}.{d}.>",
+                f"$JS.API.CONSUMER.DURABLE.CREATE.{s}.{d}",  # what nats-py sends for durable_name without name
+            ]
+        else:
+            # Deliberately NOT the legacy DURABLE.CREATE: its subject carries no filter, so
+            # granting it would let this user filter on another partner's subjects.
+            subjects.append(f"$JS.API.CONSUMER.CREATE.{s}.{d}.{self.filter}")
+        return subjects
+
+
+@dataclass
+class User:
+    """One NATS user: a service instance's identity on the bus."""
+
+    name: str
+    password_var: str
+    comment: str
+    publish: list[str] = field(default_factory=list)
+    subscribe: list[str] = field(default_factory=list)
+    deny_publish: list[str] = field(default_factory=list)
+    deny_subscribe: list[str] = field(default_factory=list)
+    consumers: list[Consumer] = field(default_factory=list)
+    stream_info: list[str] = field(default_factory=list)
+    allow_responses: bool = False
+    admin: bool = False
+    inbox: bool = True  # every client needs its replies; a leaf link does not
+
+    def render(self) -> str:
+        lines = [f"      # {self.comment}", "      {", f'        user: "{self.name}"']
+        lines.append(f"        password: ${self.password_var}")
+        if self.admin:
+            # The bootstrap identity: declares streams (and may pre-create consumers). No event subject.
+            lines.append(f'        permissions: {{ publish: ["$JS.API.>"], subscribe: ["{INBOX}.>"] }}')
+            lines.append("      }")
+            return "\n".join(lines)
+        publish = list(self.publish)
+        for consumer in self.consumers:
+            publish += consumer.api_subjects()
+        publish += [f"$JS.API.STREAM.INFO.{s}" for s in self.stream_info]
+        subscribe = [*self.subscribe, f"{INBOX}.>"] if self.inbox else list(self.subscribe)
+        lines.append("        permissions: {")
+        lines.append(_allow_deny("publish", publish, self.deny_publish))
+        lines.append(_allow_deny("subscribe", subscribe, self.deny_subscribe))
+        if self.allow_responses:
+            # Answer a request only on the reply subject of a request actually received,
+            # once, within a minute: tighter than publish on _INBOX.>.
+            lines.append('          allow_responses: { max: 1, expires: "1m" }')
+        lines.append("        }")
+        lines.append("      }")
+        return "\n".join(lines)
+
+
+def _quoted(subjects: list[str]) -> str:
+    # Quoted, so that "$JS..." is a literal subject and not a config variable reference.
+    items = "".join(f'              "{s}"\n' for s in subjects)
+    return f"[\n{items}            ]"
+
+
+def _allow_deny(kind: str, allow: list[str], deny: list[str]) -> str:
+    body = f"          {kind}: {{\n            allow: {_quoted(allow)}"
+    if deny:
+        body += f"\n            deny: {_quoted(deny)}"
+    return body + "\n          }"
+
+
+def _deadletter(durable: str) -> str:
+    # StreamProjector publishes what it cannot apply to cantiere.deadletter.<durable>.
+    return f"cantiere.deadletter.{durable}"
+
+
+def referrals_user(m: str) -> User:
+    durable = durable_name("referrals", m)
+    return User(
+        name=f"referrals-{m}",
+        password_var=password_variable(m),
+        comment=f"Referrals service of municipality {m}: its own events out, its own people's news in.",
+        publish=[f"cantiere.public.referrals.{m}.>", f"cantiere.restricted.referrals.{m}.>", _deadletter(durable)],
+        subscribe=[f"cantiere.public.placements.{m}.>", f"cantiere.rpc.referrals.{m}.>"],
+        consumers=[Consumer(PUBLIC, durable, filter=f"cantiere.public.placements.{m}.>")],
+        allow_responses=True,
+    )
+
+
+def placements_user(c: str) -> User:
+    durable = durable_name("placements", c)
+    return User(
+        name=f"placements-{c}",
+        password_var=password_variable(c),
+        comment=f"Consortium {c}: reads every municipality's referrals events, public and restricted; asks rpc.",
+        publish=[
+            "cantiere.public.placements.>",
+            "cantiere.restricted.placements.>",
+            "cantiere.rpc.referrals.*.>",  # clearance and contact-details requests to any municipality
+            _deadletter(durable),
+        ],
+        subscribe=["cantiere.public.referrals.>", "cantiere.restricted.>"],
+        consumers=[Consumer(PUBLIC, durable), Consumer(RESTRICTED, durable)],
+        stream_info=[PUBLIC, RESTRICTED],
+    )
+
+
+def monitoring_user(code: str) -> User:
+    restricted_api = [
+        f"$JS.API.CONSUMER.*.{RESTRICTED}",
+        f"$JS.API.CONSUMER.*.{RESTRICTED}.>",
+        f"$JS.API.CONSUMER.*.*.{RESTRICTED}.>",  # DURABLE.CREATE and MSG.NEXT
+        f"$JS.API.STREAM.*.{RESTRICTED}",  # INFO (subject counts), MSG.GET, PURGE, ...
+        f"$JS.API.STREAM.MSG.GET.{RESTRICTED}",
+        f"$JS.API.DIRECT.GET.{RESTRICTED}",
+        f"$JS.API.DIRECT.GET.{RESTRICTED}.>",
+        f"$JS.ACK.{RESTRICTED}.>",
+    ]
+    return User(
+        name=f"monitoring-{code}",
+        password_var=password_variable(code),
+        comment=f"Monitoring ({code}): public events only, never restricted; publishes nothing on cantiere.>.",
+        subscribe=["cantiere.public.>"],
+        # The allow lists already refuse all of this; the explicit denies keep it refused
+        # even if someone later widens an allow (deny wins over allow in NATS).
+        deny_publish=["cantiere.>", *restricted_api],
+        deny_subscribe=["cantiere.restricted.>", "cantiere.deadletter.>", "cantiere.rpc.>"],
+        consumers=[Consumer(PUBLIC, durable_name("monitoring", code))],
+        stream_info=[PUBLIC],
+    )
+
+
+def leaf_user(m: str) -> User:
+    """The hub-side login of municipality m's leaf server (see leaf/bari-leaf.conf).
+
+    On a leaf connection, publish is what the leaf may send into the hub and subscribe
+    what the hub sends down to it. Events go up only by the hub sourcing the leaf's
+    BARI_OUTBOX-like stream (deliveries on cantiere-sourcing.<m>.>); rpc answers go up
+    on the requester's inbox.
+    """
+    return User(
+        name=f"leaf-{m}",
+        password_var=password_variable(f"leaf-{m}"),
+        comment=f"Leaf server on the premises of {m} (hub side of the leaf link).",
+        publish=[f"cantiere-sourcing.{m}.>", f"{INBOX}.>"],
+        subscribe=[
+            f"cantiere.public.placements.{m}.>",
+            f"cantiere.rpc.referrals.{m}.>",
+            f"$JS.{m}.API.>",  # the hub's JetStream creating/reading the source consumer in domain m
+            f"$JS.ACK.{m.upper().replace('-', '_')}_OUTBOX.>",
+            "$JS.FC.>",  # flow control of the source consumer
+        ],
+        inbox=False,
+    )
+
+
+def users_for(territory: dict, leaves: tuple[str, ...] = ()) -> list[User]:
+    """Every user of a territory, checked: codes are slugs and all differ (they are NATS tokens)."""
+    municipalities = [m["code"] for m in territory["municipalities"]]
+    partners = territory["partners"]
+    consortium, monitoring = partners["consortium"]["code"], partners["monitoring"]["code"]
+    codes = [*municipalities, consortium, monitoring]
+    for code in codes:
+        if not SLUG.match(code):
+            raise ValueError(f"partner code {code!r} is not a slug (lowercase letters, digits, '-')")
+    variables = [password_variable(c) for c in codes]
+    if len(set(variables)) != len(variables) or password_variable("admin") in variables:
+        raise ValueError("two partner codes map to the same NATS_PASSWORD_* variable")
+    unknown = set(leaves) - set(municipalities)
+    if unknown:
+        raise ValueError(f"--leaf names no municipality of the territory: {sorted(unknown)}")
+    admin = User(ADMIN_USER, password_variable("admin"), "Bootstrap/operator: `cantiere streams`.", admin=True)
+    return [
+        *[referrals_user(m) for m in municipalities],
+        placements_user(consortium),
+        monitoring_user(monitoring),
+        *[leaf_user(m) for m in leaves],
+        admin,
+    ]
+
+
+def render(territory: dict, source: str, leaves: tuple[str, ...] = ()) -> str:
+    users = users_for(territory, leaves)
+    header = [
+        f"# GENERATED by deploy/nats/generate.py from {source}: edit the generator, not this file.",
+        "# Passwords are config variables resolved from nats-server's environment (NATS_PASSWORD_*);",
+        "# no secret is stored here. Included by nats-server.conf and cluster/*.conf (leaf/hub.conf includes",
+        "# leaf/accounts-leaf.conf, the same users plus the leaf-<municipality> logins).",
+        "#",
+        "# Environment variables nats-server needs:",
+        *[f"#   {u.password_var:<32} user {u.name}" for u in users],
+        "",
+        "accounts: {",
+        f"  {ACCOUNT}: {{",
+        "    jetstream: enabled",
+        "    users: [",
+    ]
+    body = "\n".join(u.render() for u in users)
+    return "\n".join(header) + "\n" + body + "\n    ]\n  }\n}\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("territory", nargs="?", type=Path, default=DEFAULT_TERRITORY)
+    parser.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument("--leaf", action="append", default=[], help="municipality with a leaf server (repeatable)")
+    args = parser.parse_args(argv)
+    territory = yaml.safe_load(args.territory.read_text(encoding="utf-8"))
+    try:
+        source = str(args.territory.resolve().relative_to(REPO))
+    except ValueError:
+        source = args.territory.name
+    args.output.write_text(render(territory, source, tuple(args.leaf)), encoding="utf-8")
+    print(f"wrote {args.output}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""A real nats-server running the generated pilot permissions, and connections as each user."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+from types import ModuleType
+
+import nats
+import pytest
+import pytest_asyncio
+from cantiere_runtime.bus import declare_streams
+from cantiere_runtime.nats_server import NatsServer
+from nats.aio.client import Client
+
+REPO = Path(__file__).resolve().parents[3]
+DEPLOY = REPO / "deploy"
+NATS_DIR = DEPLOY / "nats"
+
+
+def load_generator() -> ModuleType:
+    """deploy/nats/generate.py is a script, not a package: load it by path."""
+    spec = importlib.util.spec_from_file_location("cantiere_deploy_generate", NATS_DIR / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+generate = load_generator()
+
+
+def test_passwords() -> dict[str, str]:
+    """An invented password per NATS_PASSWORD_* variable the configs reference (leaf ones included)."""
+    territory = generate.yaml.safe_load(generate.DEFAULT_TERRITORY.read_text(encoding="utf-8"))
+    municipalities = tuple(m["code"] for m in territory["municipalities"])
+    users = generate.users_for(territory, leaves=municipalities)
+    env = {u.password_var: f"pw-{u.name}" for u in users}
+    env["LEAF_HUB_URL"] = "nats-leaf://leaf-bari:pw-leaf-bari@127.0.0.1:7422"
+    return env
+
+
+test_passwords.__test__ = False  # type: ignore[attr-defined]
+PASSWORDS = test_passwords()
+
+
+def password_of(user: str) -> str:
+    return f"pw-{user}"
+
+
+@pytest.fixture(scope="module")
+def pilot_nats(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NatsServer]:
+    """nats-server on a free port, with a wrapper config that includes the committed accounts.conf."""
+    tmp = tmp_path_factory.mktemp("nats-pilot")
+    wrapper = tmp / "server.conf"
+    # Includes are relative to the including file; port and store dir come from NatsServer's flags.
+    wrapper.write_text(f'include "{os.path.relpath(NATS_DIR / "accounts.conf", tmp)}"\n', encoding="utf-8")
+    saved = {k: os.environ.get(k) for k in PASSWORDS}
+    os.environ.update(PASSWORDS)  # nats-server resolves $NATS_PASSWORD_* from its environment
+    server = NatsServer(store_dir=tmp / "store", config_file=wrapper, log_file=tmp / "nats.log")
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+class Errors:
+    """What the server reported to one connection through error_cb.
+
+    nats-py wants a coroutine function as error_cb: pass ``errors.record``.
+    """
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    async def record(self, exc: Exception) -> None:
+        self.seen.append(str(exc))
+
+    def violations(self) -> list[str]:
+        return [e for e in self.seen if "permissions violation" in e.lower()]
+
+
+Connect = Callable[[str], Awaitable[tuple[Client, Errors]]]
+
+
+@pytest_asyncio.fixture
+async def connect_as(pilot_nats: NatsServer) -> AsyncIterator[Connect]:
+    """Open connections as pilot users (closed at the end); the admin declares the streams first."""
+    opened: list[Client] = []
+
+    async def _connect(user: str) -> tuple[Client, Errors]:
+        errors = Errors()
+        nc = await nats.connect(
+            pilot_nats.url,
+            user=user,
+            password=password_of(user),
+            error_cb=errors.record,
+            allow_reconnect=False,
+            connect_timeout=2,
+            name=f"test-{user}",
+        )
+        opened.append(nc)
+        return nc, errors
+
+    admin, _ = await _connect(generate.ADMIN_USER)
+    await declare_streams(admin.jetstream())
+    yield _connect
+    for nc in opened:
+        if not nc.is_closed:
+            await nc.close()

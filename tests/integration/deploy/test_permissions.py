@@ -1,0 +1,266 @@
+"""The generated pilot permissions on a real nats-server: who may read, write, consume and answer what."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import nats
+import pytest
+from nats.aio.client import Client
+from nats.errors import Error as NatsError
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.errors import Error as JsError
+
+from .conftest import Connect, Errors, generate
+
+PUBLIC, RESTRICTED = generate.PUBLIC, generate.RESTRICTED
+MONITORING = "monitoring-cabina-di-regia"
+CONSORTIUM = "placements-ati-cantiere"
+BARI, MOLA = "referrals-bari", "referrals-mola-di-bari"
+# Failures of forbidden JetStream calls: the request is dropped, so it times out, or the API answers an error.
+REFUSED = (TimeoutError, NatsError, JsError)
+
+
+async def violation(nc: Client, errors: Errors, subject: str) -> str:
+    """Wait for the server's permissions violation about ``subject`` (error_cb), or fail."""
+    await nc.flush()
+    for _ in range(50):
+        found = [e for e in errors.violations() if subject.lower() in e.lower()]
+        if found:
+            return found[0]
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"no permissions violation for {subject!r}; errors: {errors.seen}")
+
+
+async def publish_events(connect_as: Connect) -> None:
+    """Events as their producers publish them (JetStream acks): bari's, mola's and the consortium's."""
+    bari, _ = await connect_as(BARI)
+    mola, _ = await connect_as(MOLA)
+    consortium, _ = await connect_as(CONSORTIUM)
+    for nc, subject in [
+        (bari, "cantiere.public.referrals.bari.ReferralSubmitted"),
+        (bari, "cantiere.restricted.referrals.bari.SafetyConstraintRecorded"),
+        (mola, "cantiere.public.referrals.mola-di-bari.ReferralSubmitted"),
+        (consortium, "cantiere.public.placements.bari.InternshipStarted"),
+        (consortium, "cantiere.public.placements.mola-di-bari.InternshipStarted"),
+    ]:
+        await nc.jetstream().publish(subject, b"{}", headers={"Nats-Msg-Id": str(uuid.uuid4())}, timeout=2)
+
+
+async def fetch_all(nc: Client, stream: str, durable: str, config: ConsumerConfig | None = None) -> list[str]:
+    """Create (or reuse) a durable pull consumer, fetch what it has, ack it: the subjects read."""
+    js = nc.jetstream()
+    config = config or ConsumerConfig(durable_name=durable, ack_policy=AckPolicy.EXPLICIT)
+    await js.add_consumer(stream, config, timeout=2)
+    sub = await js.pull_subscribe_bind(durable, stream)
+    msgs = await sub.fetch(50, timeout=2)
+    for msg in msgs:
+        await msg.ack_sync()
+    await sub.unsubscribe()
+    return [m.subject for m in msgs]
+
+
+def filtered(durable: str, subject: str) -> ConsumerConfig:
+    # name + a single filter_subject: nats-py then uses $JS.API.CONSUMER.CREATE.<stream>.<name>.<filter>,
+    # the only create subject a municipality is allowed.
+    return ConsumerConfig(
+        name=durable,
+        durable_name=durable,
+        filter_subject=subject,
+        ack_policy=AckPolicy.EXPLICIT,
+        deliver_policy=DeliverPolicy.ALL,
+    )
+
+
+# --- authentication -------------------------------------------------------------------------------
+
+
+async def test_a_wrong_password_is_refused_with_authorization_violation(pilot_nats) -> None:
+    with pytest.raises(NatsError, match="Authorization Violation"):
+        await nats.connect(
+            pilot_nats.url, user=BARI, password="not-the-password", allow_reconnect=False, connect_timeout=2
+        )
+
+
+async def test_a_connection_without_credentials_is_refused(pilot_nats) -> None:
+    with pytest.raises(NatsError, match="Authorization Violation"):
+        await nats.connect(pilot_nats.url, allow_reconnect=False, connect_timeout=2)
+
+
+# --- monitoring -----------------------------------------------------------------------------------
+
+
+async def test_monitoring_consumes_public_events(connect_as: Connect) -> None:
+    await publish_events(connect_as)
+    nc, errors = await connect_as(MONITORING)
+    read = await fetch_all(nc, PUBLIC, generate.durable_name("monitoring", "cabina-di-regia"))
+    assert "cantiere.public.referrals.bari.ReferralSubmitted" in read
+    assert "cantiere.public.placements.mola-di-bari.InternshipStarted" in read
+    assert not errors.violations()
+
+
+async def test_monitoring_cannot_subscribe_to_restricted_events(connect_as: Connect) -> None:
+    nc, errors = await connect_as(MONITORING)
+    await nc.subscribe("cantiere.restricted.>")
+    assert "subscription" in await violation(nc, errors, "cantiere.restricted.>")
+
+
+async def test_monitoring_cannot_create_a_consumer_on_the_restricted_stream(connect_as: Connect) -> None:
+    await publish_events(connect_as)
+    nc, errors = await connect_as(MONITORING)
+    js = nc.jetstream(timeout=1)
+    durable = generate.durable_name("monitoring", "cabina-di-regia")
+    with pytest.raises(REFUSED):
+        await js.add_consumer(RESTRICTED, ConsumerConfig(durable_name=durable))  # legacy DURABLE.CREATE
+    with pytest.raises(REFUSED):
+        await js.add_consumer(RESTRICTED, filtered(durable, "cantiere.restricted.>"))  # filtered CREATE
+    await violation(nc, errors, f"$JS.API.CONSUMER.DURABLE.CREATE.{RESTRICTED}")
+
+
+async def test_a_monitoring_consumer_filtered_on_restricted_subjects_finds_nothing(connect_as: Connect) -> None:
+    await publish_events(connect_as)
+    nc, _ = await connect_as(MONITORING)
+    durable = generate.durable_name("monitoring", "cabina-di-regia")
+    # The server accepts any filter on a stream the user may consume; what protects restricted
+    # events is that they live in another stream, whose API monitoring may not call at all.
+    js = nc.jetstream(timeout=1)
+    await js.delete_consumer(PUBLIC, durable) if await _exists(js, durable) else None
+    with pytest.raises(TimeoutError):
+        await fetch_all(nc, PUBLIC, durable, filtered(durable, "cantiere.restricted.>"))
+    await js.delete_consumer(PUBLIC, durable)
+
+
+async def _exists(js, durable: str) -> bool:  # type: ignore[no-untyped-def]
+    try:
+        await js.consumer_info(PUBLIC, durable)
+    except JsError:
+        return False
+    return True
+
+
+async def test_monitoring_cannot_read_restricted_messages_directly(connect_as: Connect) -> None:
+    await publish_events(connect_as)
+    nc, errors = await connect_as(MONITORING)
+    js = nc.jetstream(timeout=1)
+    with pytest.raises(REFUSED):
+        await js.get_msg(RESTRICTED, seq=1)  # $JS.API.STREAM.MSG.GET
+    with pytest.raises(REFUSED):
+        await js.get_msg(RESTRICTED, seq=1, direct=True)  # $JS.API.DIRECT.GET
+    with pytest.raises(REFUSED):
+        await js.get_last_msg(RESTRICTED, "cantiere.restricted.referrals.bari.SafetyConstraintRecorded", direct=True)
+    with pytest.raises(REFUSED):
+        await js.stream_info(RESTRICTED)
+    with pytest.raises(REFUSED):
+        consortium_durable = generate.durable_name("placements", "ati-cantiere")
+        await nc.request(f"$JS.API.CONSUMER.MSG.NEXT.{RESTRICTED}.{consortium_durable}", b'{"batch":1}', timeout=1)
+    await violation(nc, errors, f"$JS.API.STREAM.MSG.GET.{RESTRICTED}")
+
+
+async def test_monitoring_cannot_publish_events(connect_as: Connect) -> None:
+    nc, errors = await connect_as(MONITORING)
+    with pytest.raises(REFUSED):
+        await nc.jetstream().publish("cantiere.public.monitoring.cabina-di-regia.ReportPublished", b"{}", timeout=1)
+    await violation(nc, errors, "cantiere.public.monitoring.cabina-di-regia.ReportPublished")
+
+
+# --- municipalities -------------------------------------------------------------------------------
+
+
+async def test_a_municipality_reads_the_consortium_news_about_its_own_people_only(connect_as: Connect) -> None:
+    await publish_events(connect_as)
+    nc, errors = await connect_as(BARI)
+    durable = generate.durable_name("referrals", "bari")
+    read = await fetch_all(nc, PUBLIC, durable, filtered(durable, "cantiere.public.placements.bari.>"))
+    assert set(read) == {"cantiere.public.placements.bari.InternshipStarted"}
+    assert not errors.violations()
+
+
+async def test_a_municipality_cannot_consume_another_municipalitys_news(connect_as: Connect) -> None:
+    nc, errors = await connect_as(BARI)
+    js = nc.jetstream(timeout=1)
+    durable = generate.durable_name("referrals", "bari")
+    with pytest.raises(REFUSED):
+        await js.add_consumer(PUBLIC, filtered(durable, "cantiere.public.placements.mola-di-bari.>"))
+    with pytest.raises(REFUSED):
+        await js.add_consumer(PUBLIC, filtered(durable, "cantiere.public.>"))
+    # The legacy create carries no filter in its subject, so it is not granted at all.
+    with pytest.raises(REFUSED):
+        await js.add_consumer(PUBLIC, ConsumerConfig(durable_name=durable))
+    # Nor may it pull from someone else's durable.
+    with pytest.raises(REFUSED):
+        await nc.request(
+            f"$JS.API.CONSUMER.MSG.NEXT.{PUBLIC}.{generate.durable_name('referrals', 'mola-di-bari')}",
+            b'{"batch":1}',
+            timeout=1,
+        )
+    with pytest.raises(REFUSED):
+        await js.add_consumer(RESTRICTED, filtered(durable, "cantiere.restricted.referrals.bari.>"))
+    await violation(nc, errors, "mola-di-bari")
+
+
+async def test_a_municipality_cannot_subscribe_to_another_municipalitys_subjects(connect_as: Connect) -> None:
+    nc, errors = await connect_as(BARI)
+    await nc.subscribe("cantiere.public.placements.mola-di-bari.>")
+    await violation(nc, errors, "cantiere.public.placements.mola-di-bari.>")
+    await nc.subscribe("cantiere.rpc.referrals.mola-di-bari.clearance")
+    await violation(nc, errors, "cantiere.rpc.referrals.mola-di-bari.clearance")
+    await nc.subscribe("cantiere.restricted.>")
+    await violation(nc, errors, "cantiere.restricted.>")
+
+
+async def test_a_municipality_cannot_publish_as_another(connect_as: Connect) -> None:
+    nc, errors = await connect_as(BARI)
+    with pytest.raises(REFUSED):
+        await nc.jetstream().publish("cantiere.public.referrals.mola-di-bari.ReferralSubmitted", b"{}", timeout=1)
+    with pytest.raises(REFUSED):
+        await nc.jetstream().publish("cantiere.public.placements.bari.InternshipStarted", b"{}", timeout=1)
+    await violation(nc, errors, "cantiere.public.referrals.mola-di-bari.ReferralSubmitted")
+
+
+# --- request/reply --------------------------------------------------------------------------------
+
+
+async def test_the_consortium_asks_a_municipality_for_clearance_and_gets_the_answer(connect_as: Connect) -> None:
+    bari, bari_errors = await connect_as(BARI)
+
+    async def answer(msg) -> None:  # type: ignore[no-untyped-def]
+        await msg.respond(b'{"cleared": true}')  # allowed by allow_responses, not by a publish grant
+
+    await bari.subscribe("cantiere.rpc.referrals.bari.clearance", queue="referrals-bari", cb=answer)
+    await bari.flush()
+    consortium, errors = await connect_as(CONSORTIUM)
+    reply = await consortium.request("cantiere.rpc.referrals.bari.clearance", b"{}", timeout=2)
+    assert reply.data == b'{"cleared": true}'
+    assert not errors.violations() and not bari_errors.violations()
+
+
+async def test_a_municipality_cannot_ask_another_one_nor_publish_on_inboxes(connect_as: Connect) -> None:
+    nc, errors = await connect_as(BARI)
+    await nc.publish("cantiere.rpc.referrals.mola-di-bari.contact-details", b"{}")
+    await violation(nc, errors, "cantiere.rpc.referrals.mola-di-bari.contact-details")
+    await nc.publish("_INBOX.someone-else", b"forged answer")
+    await violation(nc, errors, "_INBOX.someone-else")
+
+
+# --- consortium -----------------------------------------------------------------------------------
+
+
+async def test_the_consortium_reads_restricted_events_of_every_municipality(connect_as: Connect) -> None:
+    await publish_events(connect_as)
+    nc, errors = await connect_as(CONSORTIUM)
+    durable = generate.durable_name("placements", "ati-cantiere")
+    restricted = await fetch_all(nc, RESTRICTED, durable)
+    assert "cantiere.restricted.referrals.bari.SafetyConstraintRecorded" in restricted
+    public = await fetch_all(nc, PUBLIC, durable)
+    assert "cantiere.public.referrals.mola-di-bari.ReferralSubmitted" in public
+    await nc.subscribe("cantiere.restricted.>")
+    await nc.flush()
+    assert not errors.violations()
+
+
+async def test_the_consortium_cannot_publish_as_a_municipality(connect_as: Connect) -> None:
+    nc, errors = await connect_as(CONSORTIUM)
+    with pytest.raises(REFUSED):
+        await nc.jetstream().publish("cantiere.public.referrals.bari.ReferralSubmitted", b"{}", timeout=1)
+    await violation(nc, errors, "cantiere.public.referrals.bari.ReferralSubmitted")
