@@ -34,6 +34,9 @@ class NatsSettings(BaseModel):
     tls_cert: Path | None = None
     tls_key: Path | None = None
     connect_timeout: float = 2.0
+    # A per-user inbox prefix (e.g. "_INBOX.placements") lets permissions keep each user's
+    # replies away from the others: nobody else may subscribe to them.
+    inbox_prefix: str | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,8 @@ async def connect(settings: NatsSettings, *, name: str, **overrides: Any) -> Cli
     if settings.user:
         options["user"] = settings.user
         options["password"] = settings.password.get_secret_value() if settings.password else ""
+    if settings.inbox_prefix:
+        options["inbox_prefix"] = settings.inbox_prefix
     if settings.creds_file:
         options["user_credentials"] = str(settings.creds_file)
     tls = _tls(settings)

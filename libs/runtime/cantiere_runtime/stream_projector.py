@@ -63,13 +63,18 @@ class StreamProjector:
         except NotFoundError:
             pass
         checkpoint = 0 if from_start else await Checkpoints(self.engine).get(self.projection.name)
+        # With a name and a single filter, nats-py uses $JS.API.CONSUMER.CREATE.<stream>.<name>.<filter>,
+        # which lets NATS permissions pin each service to its own durable and filter (deploy/nats).
+        single = len(self.subjects) == 1
         config = ConsumerConfig(
+            name=self.durable,
             durable_name=self.durable,
             ack_policy=AckPolicy.EXPLICIT,
             ack_wait=self.ack_wait,
-            max_deliver=-1,  # the projector decides when a message is dead (see _fail)
+            max_deliver=-1,  # the projector decides when a message is dead (see _one_by_one)
             max_ack_pending=self.batch_size * 2,
-            filter_subjects=list(self.subjects),
+            filter_subject=self.subjects[0] if single else None,
+            filter_subjects=None if single else list(self.subjects),
             deliver_policy=DeliverPolicy.BY_START_SEQUENCE if checkpoint else DeliverPolicy.ALL,
             opt_start_seq=checkpoint + 1 if checkpoint else None,
         )
