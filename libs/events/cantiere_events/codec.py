@@ -35,6 +35,8 @@ _EXTENSIONS = {
     "correlationid": "correlation_id",
     "causationid": "causation_id",
 }
+_REQUIRED = ("ce-id", "ce-source", "ce-time", "ce-schemaversion", "ce-partner", "ce-producer", "ce-audience",
+             "ce-aggregateid", "ce-aggregateversion", "ce-correlationid")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,32 +89,38 @@ def decode(data: bytes, headers: Mapping[str, str] | None, registry: EventRegist
     """
     h = {k.lower(): v for k, v in (headers or {}).items()}
     if h.get("ce-specversion") != SPEC_VERSION:
-        raise InvalidEnvelope(f"not a CloudEvents {SPEC_VERSION} message (ce-specversion is {h.get('ce-specversion')!r})")
-    try:
-        event_type = h["ce-type"]
-        raw_version = h["ce-schemaversion"]
-    except KeyError as exc:
-        raise InvalidEnvelope(f"header ce-{exc.args[0].removeprefix('ce-')} is missing") from None
+        found = h.get("ce-specversion")
+        raise InvalidEnvelope(f"not a CloudEvents {SPEC_VERSION} message (ce-specversion is {found!r})")
+    if "ce-type" not in h:
+        raise InvalidEnvelope("header ce-type is missing")
+    event_type = h["ce-type"]
     model = registry.model(event_type)  # UnknownEventType first: it is the most useful message
-    try:
-        version = int(raw_version)
-    except ValueError:
-        raise UnsupportedVersion(event_type, raw_version, model.event_version) from None
-    payload = registry.load(event_type, version, data)
+    missing = [name for name in _REQUIRED if name not in h]
+    if missing:
+        raise InvalidEnvelope(f"{event_type}: header{'s' if len(missing) > 1 else ''} {', '.join(missing)} missing")
+    raw_version = h["ce-schemaversion"]
+    if not raw_version.isdigit():
+        raise UnsupportedVersion(event_type, raw_version, model.event_version)
+    payload = registry.load(event_type, int(raw_version), data)
     actor = None
     if "ce-actorid" in h:
         actor = {"user_id": h["ce-actorid"], "role": h.get("ce-actorrole", "")}
     fields = {field: h.get(f"ce-{attr}") for attr, field in _EXTENSIONS.items()}
     try:
         meta = Metadata(
-            event_id=uuid.UUID(h.get("ce-id", "")),
+            event_id=uuid.UUID(h["ce-id"]),
             event_type=event_type,
-            occurred_at=h.get("ce-time"),  # type: ignore[arg-type]
+            occurred_at=h["ce-time"],  # type: ignore[arg-type]
             actor=Actor.model_validate(actor) if actor else None,
             **{**fields, "schema_version": payload.event_version},  # type: ignore[arg-type]
         )
     except (ValueError, ValidationError) as exc:
-        raise InvalidEnvelope(f"malformed CloudEvents headers: {exc}") from None
+        raise InvalidEnvelope(f"{event_type}: malformed CloudEvents headers: {exc}") from None
     if meta.audience is Audience.PRIVATE:
         raise InvalidEnvelope("a private event was found on the bus")
+    if (meta.audience, meta.producer) != (model.audience, model.producer):
+        raise InvalidEnvelope(
+            f"{event_type} is a {model.audience.value} event of {getattr(model.producer, 'value', None)}, "
+            f"but the message says {meta.audience.value} from {meta.producer.value}"
+        )
     return Envelope(metadata=meta, payload=payload)

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SerializeAsAny
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SerializeAsAny, field_validator
 
 from cantiere_events.base import Audience, Event, Producer
 from cantiere_events.ids import uuid7
 
 TENANT_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,62}$"
+
+# Shapes of personal data that the id patterns would otherwise let through into headers.
+_D = "[0-9LMNPQRSTUV]"  # a tax code digit, or its omocodia letter
+_TAX_CODE = re.compile(rf"[A-Z]{{6}}{_D}{{2}}[A-Z]{_D}{{2}}[A-Z]{_D}{{3}}[A-Z]", re.I)
+_PHONE = re.compile(r"^\+?[0-9]{8,15}$")
+
+
+def _not_personal(value: str) -> str:
+    if _TAX_CODE.search(value) or _PHONE.match(value):
+        raise ValueError("looks like a tax code or a phone number: ids on the bus must be pseudonymous")
+    return value
 
 
 class Actor(BaseModel):
@@ -20,6 +32,8 @@ class Actor(BaseModel):
 
     user_id: str = Field(pattern=r"^[A-Za-z0-9_:-]{1,64}$")
     role: str = Field(pattern=r"^[a-z_]{1,40}$")
+
+    _user_id_is_pseudonymous = field_validator("user_id")(_not_personal)
 
 
 class Metadata(BaseModel):
@@ -39,6 +53,8 @@ class Metadata(BaseModel):
     correlation_id: uuid.UUID
     causation_id: uuid.UUID | None = None
     actor: Actor | None = None
+
+    _aggregate_id_is_pseudonymous = field_validator("aggregate_id")(_not_personal)
 
 
 class Envelope(BaseModel):

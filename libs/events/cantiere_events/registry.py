@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from cantiere_events.base import Event
+from cantiere_events.base import TYPE_NAME, Audience, Event, Producer
 from cantiere_events.errors import DuplicateRegistration, InvalidPayload, UnknownEventType, UnsupportedVersion
 
 E = TypeVar("E", bound=type[Event])
@@ -26,17 +26,28 @@ class EventRegistry:
 
     def register(self, model: E) -> E:
         """Register a model under its ``event_type``; usable as a class decorator."""
-        name = model.event_type
-        if name in self._by_type:
-            raise DuplicateRegistration(f"{self.name}: type name {name!r} is already registered")
+        name = getattr(model, "event_type", None)
+        if not isinstance(name, str) or not TYPE_NAME.match(name):
+            raise ValueError(f"{self.name}: {model.__name__} needs an event_type like 'ReferralSubmitted' ({name!r})")
+        version = model.event_version
+        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+            raise ValueError(f"{self.name}: {name} has event_version {version!r}; versions are integers from 1")
+        if model.audience is not Audience.PRIVATE and model.producer is None:
+            raise ValueError(f"{self.name}: {name} is {model.audience.value} but names no producer")
         if model in self._by_model:
-            raise DuplicateRegistration(f"{self.name}: {model.__name__} is already registered")
+            known = self._by_model[model]
+            raise DuplicateRegistration(f"{self.name}: {model.__name__} is already registered as {known!r}")
+        if name in self._by_type:
+            other = self._by_type[name].__name__
+            raise DuplicateRegistration(f"{self.name}: type name {name!r} is already registered by {other}")
         self._by_type[name] = model
         self._by_model[model] = name
         return model
 
     def upcaster(self, event_type: str, from_version: int) -> Callable[[Upcaster], Upcaster]:
         """Register a function lifting a payload from ``from_version`` to the next version."""
+        if not isinstance(from_version, int) or isinstance(from_version, bool) or from_version < 1:
+            raise ValueError(f"{self.name}: upcaster {event_type} must start from a version >= 1, not {from_version!r}")
 
         def decorate(fn: Upcaster) -> Upcaster:
             key = (event_type, from_version)
@@ -61,6 +72,27 @@ class EventRegistry:
         except KeyError:
             raise UnknownEventType(model.__name__) from None
 
+    def events(self, *, producer: Producer | None = None, audience: Audience | None = None) -> list[type[Event]]:
+        """The registered models in registration order, optionally only those of one producer and/or audience."""
+        return [
+            m
+            for m in self._by_type.values()
+            if (producer is None or m.producer is producer) and (audience is None or m.audience is audience)
+        ]
+
+    def has_upcaster(self, event_type: str, from_version: int) -> bool:
+        """Whether a step lifting ``event_type`` from ``from_version`` to the next version is registered."""
+        return (event_type, from_version) in self._upcasters
+
+    def missing_upcasters(self) -> list[tuple[str, int]]:
+        """Every (type, version) below a model's current version that has no upcaster step: empty when all is well."""
+        return [
+            (m.event_type, v)
+            for m in self._by_type.values()
+            for v in range(1, m.event_version)
+            if not self.has_upcaster(m.event_type, v)
+        ]
+
     def __contains__(self, event_type: object) -> bool:
         return event_type in self._by_type
 
@@ -80,6 +112,8 @@ class EventRegistry:
             if step is None:
                 raise UnsupportedVersion(event_type, version, latest)
             data = step(dict(data))
+            if not isinstance(data, dict):
+                raise InvalidPayload(event_type, f"the upcaster from version {version} did not return a JSON object")
             version += 1
         return data
 
