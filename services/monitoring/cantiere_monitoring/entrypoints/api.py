@@ -6,31 +6,43 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from cantiere_runtime.logging import configure_logging
+from cantiere_runtime.territory import Territory
 from cantiere_runtime.webapp import base_app
 from fastapi import FastAPI
 
-from cantiere_monitoring.bootstrap import SERVICE, Settings, build_runtime
+from cantiere_monitoring.bootstrap import SERVICE, Settings, build_runtime, load_settings_territory
+from cantiere_monitoring.entrypoints.routes import router
+from cantiere_monitoring.service_layer.figures import Figures
+
+
+def monitoring_app(territory: Territory, token_secret: str, **kwargs: object) -> FastAPI:
+    """The routes on a base app whose partner is the territory's monitoring partner (set `state.figures`)."""
+    app = base_app(
+        title=f"Cantiere {SERVICE}",
+        service_name=SERVICE,
+        partner=territory.partners.monitoring.code,
+        token_secret=token_secret,
+        **kwargs,
+    )
+    app.include_router(router)
+    return app
 
 
 def create_app(settings: Settings) -> FastAPI:
     """The FastAPI application of one monitoring instance."""
     settings.check_production()
     configure_logging(f"{SERVICE}-{settings.partner}", fmt=settings.log_format, level=settings.log_level)
+    territory = load_settings_territory(settings)
     runtime = build_runtime(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await runtime.start()
         app.state.runtime = runtime
+        app.state.figures = Figures(runtime.engine, territory)
         try:
             yield
         finally:
             await runtime.stop()
 
-    return base_app(
-        title=f"Cantiere {SERVICE}",
-        service_name=SERVICE,
-        partner=settings.partner,
-        token_secret=settings.token_secret.get_secret_value(),
-        lifespan=lifespan,
-    )
+    return monitoring_app(territory, settings.token_secret.get_secret_value(), lifespan=lifespan)

@@ -1,0 +1,34 @@
+"""The monitoring service starts with its projectors, answers /health and serves figures from the bus."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import httpx
+import nats
+from cantiere_monitoring.bootstrap import load_settings
+from cantiere_monitoring.entrypoints.api import create_app
+from cantiere_runtime.auth import Principal, Role, mint_token
+from cantiere_runtime.bus import NatsSettings
+
+from tests.unit.monitoring.known_history import known_history
+
+from .test_projections_from_the_bus import publish
+
+
+async def test_the_service_projects_the_bus_and_answers_health(nc: nats.NATS, nats_url: str, tmp_path: Path) -> None:
+    settings = load_settings(database_url=f"sqlite:///{tmp_path / 'm.db'}", nats=NatsSettings(url=nats_url))
+    app = create_app(settings)
+    await publish(nc, known_history())
+    analyst = Principal(user_id="u-1", role=Role.ANALYST, partner="cabina-di-regia")
+    headers = {"Authorization": f"Bearer {mint_token(settings.token_secret.get_secret_value(), analyst)}"}
+    transport = httpx.ASGITransport(app=app)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://m") as http:
+        assert (await http.get("/health")).status_code == 200
+        for _ in range(50):
+            body = (await http.get("/indicators", headers=headers)).json()
+            if body["flows"]["referrals"]["total"] == {"value": 8}:
+                break
+            await asyncio.sleep(0.1)
+        assert body["flows"]["referrals"]["total"] == {"value": 8}
