@@ -42,6 +42,7 @@ bench: $(STAMP)
 
 catalogue: $(STAMP)
 	$(BIN)/cantiere-events catalogue --write README.md
+	$(BIN)/cantiere-events catalogue --write libs/events/README.md
 
 clean:
 	rm -rf $(VENV) var

@@ -70,3 +70,8 @@ def test_check_and_write_need_the_markers(tmp_path: Path, capsys: pytest.Capture
 
 def test_the_package_readme_shows_the_current_catalogue() -> None:
     assert check_file(README) is None, "run: cantiere-events catalogue --write libs/events/README.md"
+
+
+def test_the_repository_readme_shows_the_current_catalogue() -> None:
+    root_readme = Path(__file__).parents[3] / "README.md"
+    assert check_file(root_readme) is None, "run: make catalogue"
