@@ -9,11 +9,14 @@ from cantiere_runtime.logging import configure_logging
 from cantiere_runtime.webapp import base_app
 from fastapi import FastAPI
 
-from cantiere_placements.bootstrap import SERVICE, Settings, build_runtime
+from cantiere_placements.adapters.referrals_gateway import ReferralsGateway
+from cantiere_placements.bootstrap import SERVICE, Settings, build_runtime, wire
+from cantiere_placements.entrypoints import routes_candidates, routes_hosts, routes_placements, routes_views
+from cantiere_placements.entrypoints.deps import Clock, install_domain_errors, utc_now
 
 
-def create_app(settings: Settings) -> FastAPI:
-    """The FastAPI application of one placements instance."""
+def create_app(settings: Settings, *, referrals: ReferralsGateway | None = None, clock: Clock = utc_now) -> FastAPI:
+    """The FastAPI application of the placements service (tests may pass a referrals gateway and a clock)."""
     settings.check_production()
     configure_logging(f"{SERVICE}-{settings.partner}", fmt=settings.log_format, level=settings.log_level)
     runtime = build_runtime(settings)
@@ -22,15 +25,21 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await runtime.start()
         app.state.runtime = runtime
+        app.state.wiring = wire(runtime, settings, referrals)
         try:
             yield
         finally:
             await runtime.stop()
 
-    return base_app(
+    app = base_app(
         title=f"Cantiere {SERVICE}",
         service_name=SERVICE,
         partner=settings.partner,
         token_secret=settings.token_secret.get_secret_value(),
         lifespan=lifespan,
     )
+    app.state.clock = clock
+    install_domain_errors(app)
+    for module in (routes_candidates, routes_hosts, routes_placements, routes_views):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,198 @@
+"""From proposal to first day: acceptance, agreement (convenzione), training project, validation, notices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from cantiere_events import Event
+from cantiere_events.codes import NoticeKind, PlacementParty, PlacementRejectionReason
+from cantiere_runtime.rules import RuleSet
+
+from cantiere_placements.domain import events as ev
+from cantiere_placements.domain.errors import RuleBroken, WrongState
+from cantiere_placements.domain.placement_state import Placement
+from cantiere_placements.domain.rules import check_training_project
+
+
+@dataclass(frozen=True)
+class OpenPlacement:
+    """Record a proposed placement whose place at the host was reserved."""
+
+    placement_id: str
+    person_id: str
+    referral_id: str
+    municipality: str
+    host_id: str
+    hours_per_week: int
+
+
+@dataclass(frozen=True)
+class AcceptPlacement:
+    """The person or the host accepts the proposal."""
+
+    party: PlacementParty
+
+
+@dataclass(frozen=True)
+class RejectPlacement:
+    """A party turns the proposal down."""
+
+    party: PlacementParty
+    reason: PlacementRejectionReason
+
+
+@dataclass(frozen=True)
+class SignAgreement:
+    """Record the signed agreement between promoter and host (convenzione)."""
+
+    agreement_id: str
+
+
+@dataclass(frozen=True)
+class ApproveTrainingProject:
+    """Approve the training project (progetto formativo), checked against the rule set in force at its start."""
+
+    objectives: tuple[str, ...]
+    promoter_tutor_id: str
+    host_tutor_id: str
+    hours_per_week: int
+    starts_on: date
+    ends_on: date
+    monthly_allowance_cents: int
+
+
+@dataclass(frozen=True)
+class ValidateTrainingProject:
+    """The employment centre validates the training project."""
+
+
+@dataclass(frozen=True)
+class FileMandatoryNotice:
+    """Record a filed mandatory notice (comunicazione obbligatoria) with its reference number."""
+
+    kind: NoticeKind
+    reference_number: str
+
+
+@dataclass(frozen=True)
+class StartInternship:
+    """The intern's first day."""
+
+    started_on: date
+
+
+Command = (
+    OpenPlacement
+    | AcceptPlacement
+    | RejectPlacement
+    | SignAgreement
+    | ApproveTrainingProject
+    | ValidateTrainingProject
+    | FileMandatoryNotice
+    | StartInternship
+)
+AGREEMENT_COMMANDS = (
+    AcceptPlacement,
+    RejectPlacement,
+    SignAgreement,
+    ApproveTrainingProject,
+    ValidateTrainingProject,
+    StartInternship,
+    OpenPlacement,
+)
+
+
+def decide_agreement(
+    command: Command, state: Placement, *, today: date, rules: RuleSet | None, host_tutors: tuple[str, ...] | None
+) -> list[Event]:
+    """The events of a command before the internship runs (state exists)."""
+    match command:
+        case AcceptPlacement(party=party):
+            _status(state, "proposed", "accepted")
+            if party not in (PlacementParty.PERSON, PlacementParty.HOST):
+                raise WrongState("Only the person or the host accept a proposal.")
+            return [] if party in state.accepted_by else [ev.PlacementAccepted(party=party, accepted_on=today)]
+        case RejectPlacement(party=party, reason=reason):
+            if state.status not in ("proposed", "agreed") or state.agreement_id is not None:
+                raise WrongState("Only a proposal without a signed agreement can be turned down.")
+            return [ev.PlacementRejected(party=party, reason=reason, rejected_on=today)]
+        case SignAgreement(agreement_id=agreement_id):
+            _status(state, "agreed", "signed (both person and host must accept first)")
+            if state.agreement_id is not None:
+                raise WrongState("The agreement is already signed.")
+            return [ev.AgreementSigned(agreement_id=agreement_id, signed_on=today)]
+        case ApproveTrainingProject():
+            return [_approve(command, state, rules, host_tutors)]
+        case ValidateTrainingProject():
+            if state.project is None or state.status != "agreed":
+                raise WrongState("There is no approved training project waiting for validation.")
+            if state.validated_on is not None:
+                raise WrongState("The training project is already validated.")
+            return [ev.TrainingProjectValidated(validated_on=today)]
+        case StartInternship(started_on=started_on):
+            _status(state, "agreed", "started")
+            if state.project is None or state.validated_on is None:
+                raise WrongState("The internship starts after the employment centre validated the project.")
+            if NoticeKind.START not in state.notices:
+                raise WrongState("File the mandatory start notice before the first day.")
+            if started_on < state.project.starts_on or started_on > today:
+                raise WrongState("The first day is on or after the project's start, and not in the future.")
+            return [ev.InternshipStarted(started_on=started_on)]
+        case OpenPlacement():
+            raise WrongState("A placement is already open with this id.")
+    raise WrongState("This command does not apply before the internship starts.")
+
+
+def _approve(
+    command: ApproveTrainingProject, state: Placement, rules: RuleSet | None, host_tutors: tuple[str, ...] | None
+) -> Event:
+    _status(state, "agreed", "given a training project")
+    if state.agreement_id is None:
+        raise WrongState("Sign the agreement (convenzione) before approving the training project.")
+    if rules is None:
+        raise TypeError("approving a training project needs the rule set in force at its start")
+    if host_tutors is not None and command.host_tutor_id not in host_tutors:
+        raise WrongState("The host's tutor must be one of the tutors assigned to this host.")
+    if not command.objectives:
+        raise WrongState("Name at least one training objective.")
+    violations = check_training_project(
+        rules,
+        command.hours_per_week,
+        command.starts_on,
+        command.ends_on,
+        command.monthly_allowance_cents,
+        is_inclusion=True,
+    )
+    if violations:
+        raise RuleBroken(" ".join(v.message for v in violations))
+    return ev.TrainingProjectApproved(
+        objectives=command.objectives,
+        promoter_tutor_id=command.promoter_tutor_id,
+        host_tutor_id=command.host_tutor_id,
+        hours_per_week=command.hours_per_week,
+        starts_on=command.starts_on,
+        ends_on=command.ends_on,
+        monthly_allowance_cents=command.monthly_allowance_cents,
+        rule_set_id=rules.id,
+    )
+
+
+def file_notice(command: FileMandatoryNotice, state: Placement, *, today: date) -> Event:
+    """A mandatory notice, when the case has reached the point it reports."""
+    _notice_allowed(state, command.kind)
+    return ev.MandatoryNoticeFiled(kind=command.kind, reference_number=command.reference_number, filed_on=today)
+
+
+def _notice_allowed(state: Placement, kind: NoticeKind) -> None:
+    if kind is NoticeKind.START and (state.validated_on is None or NoticeKind.START in state.notices):
+        raise WrongState("The start notice is filed once, after the project is validated.")
+    if kind is NoticeKind.EXTENSION and not state.extended:
+        raise WrongState("An extension notice needs an extension.")
+    if kind is NoticeKind.END and (not state.has_ended or NoticeKind.END in state.notices):
+        raise WrongState("The end notice is filed once, after the internship ended.")
+
+
+def _status(state: Placement, status: str, doing: str) -> None:
+    if state.status != status:
+        raise WrongState(f"The placement is {state.status}: it cannot be {doing} now.")

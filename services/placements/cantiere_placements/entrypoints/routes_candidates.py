@@ -1,0 +1,153 @@
+"""Candidate routes: intake decisions, skills, the file, suggested hosts, contact details on demand."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Annotated, Any
+
+from cantiere_events.codes import DeclineReason
+from cantiere_runtime.auth import Principal
+from cantiere_runtime.errors import NotFound
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field
+
+from cantiere_placements.adapters import queries
+from cantiere_placements.bootstrap import Wiring
+from cantiere_placements.domain import candidate as cand
+from cantiere_placements.domain import host as hst
+from cantiere_placements.domain.suggestions import suggest_hosts
+from cantiere_placements.entrypoints.deps import STAFF, allow, fresh, service, who
+from cantiere_placements.service_layer.contacts import contact_details
+from cantiere_placements.service_layer.handlers import Placements
+from cantiere_placements.service_layer.matching import current_occupants, safety_of
+from cantiere_placements.service_layer.unit import candidate_id, host_stream, load
+
+router = APIRouter(prefix="/candidates", tags=["candidates"])
+Staff = Annotated[Principal, Depends(allow(*STAFF))]
+Svc = Annotated[Placements, Depends(service)]
+
+
+class Decline(BaseModel):
+    """Why the referral is declined."""
+
+    reason: DeclineReason
+
+
+class Interview(BaseModel):
+    """When the intake interview took place."""
+
+    held_on: date
+
+
+class Skills(BaseModel):
+    """Competences assessed (programme codes) and ESCO concepts where known."""
+
+    competences: tuple[str, ...] = Field(min_length=1, max_length=100)
+    esco_skills: tuple[str, ...] = Field(default=(), max_length=100)
+
+
+class FirstName(BaseModel):
+    """The first name the host's pages will show (kept only in the placements vault)."""
+
+    first_name: str = Field(min_length=1, max_length=100)
+
+
+class Why(BaseModel):
+    """Why the operator needs the contact details (kept in the audit log)."""
+
+    why: str = Field(min_length=3, max_length=200)
+
+
+def _view(state: cand.Candidate) -> dict[str, Any]:
+    return {"person_id": state.person_id, "stage": state.stage, "placeable": state.placeable}
+
+
+async def _run(request: Request, svc: Placements, p: Principal, person_id: str, command: cand.Command) -> Any:
+    return _view(await svc.candidate(person_id, command, who(request, p)))
+
+
+@router.post("/{person_id}/accept")
+async def accept(request: Request, person_id: str, p: Staff, svc: Svc) -> dict[str, Any]:
+    """Accept a referral."""
+    return await _run(request, svc, p, person_id, cand.AcceptReferral())  # type: ignore[no-any-return]
+
+
+@router.post("/{person_id}/decline")
+async def decline(request: Request, person_id: str, body: Decline, p: Staff, svc: Svc) -> dict[str, Any]:
+    """Decline a referral with a reason code."""
+    return await _run(request, svc, p, person_id, cand.DeclineReferral(body.reason))  # type: ignore[no-any-return]
+
+
+@router.post("/{person_id}/intake-interview")
+async def interview(request: Request, person_id: str, body: Interview, p: Staff, svc: Svc) -> dict[str, Any]:
+    """Record the intake interview."""
+    return await _run(request, svc, p, person_id, cand.HoldIntakeInterview(body.held_on))  # type: ignore[no-any-return]
+
+
+@router.post("/{person_id}/skills")
+async def skills(request: Request, person_id: str, body: Skills, p: Staff, svc: Svc) -> dict[str, Any]:
+    """Record the skills assessment."""
+    command = cand.AssessSkills(body.competences, body.esco_skills)
+    return await _run(request, svc, p, person_id, command)  # type: ignore[no-any-return]
+
+
+@router.get("/{person_id}")
+async def candidate_file(person_id: str, _: Staff, wiring: Annotated[Wiring, Depends(fresh)]) -> dict[str, Any]:
+    """A candidate's file."""
+    found = await queries.candidate_file(wiring.views.engine, person_id)
+    if found is None:
+        raise NotFound("Nessuna segnalazione per questa persona.", "No referral for this person.")
+    return found
+
+
+@router.get("/{person_id}/suggestions")
+async def suggestions(
+    request: Request, person_id: str, _: Staff, wiring: Annotated[Wiring, Depends(fresh)], hours_per_week: int = 20
+) -> list[dict[str, Any]]:
+    """Hosts every local safety check accepts for this candidate, best first (clearance is asked on proposal)."""
+    svc = wiring.placements
+    person, _v = await load(svc.store, cand.candidate_decider, candidate_id(person_id))
+    if person is None:
+        raise NotFound("Nessuna segnalazione per questa persona.", "No referral for this person.")
+    rows = await queries.hosts_with_capacity(wiring.views.engine, svc.territory.rule_set_on(who(request, _).today))
+    hosts = []
+    for row in rows:
+        host, _v = await load(svc.store, hst.host_decider, host_stream(row["host_id"]))
+        if host is not None:  # with its occupants' current tokens, as a proposal would see them
+            fresh = await current_occupants(svc, host)
+            hosts.append(replace(host, occupants={o.placement_id: o for o in fresh}))
+    found = suggest_hosts(
+        safety_of(person),
+        hosts,
+        hours_per_week=hours_per_week,
+        preferred_sectors=person.profile.preferred_sectors,
+        home_municipality=person.municipality,
+        rules=svc.territory.rule_set_on(who(request, _).today),
+    )
+    return [s.__dict__ for s in found]
+
+
+@router.post("/{person_id}/contact-details")
+async def contacts(request: Request, person_id: str, body: Why, p: Staff, svc: Svc) -> dict[str, Any]:
+    """The person's contact details from the referring municipality: shown now, never stored, audited."""
+    found = await contact_details(svc, person_id, p, body.why, who(request, p))
+    if found is None:
+        raise NotFound(
+            "Il comune non condivide ora i contatti di questa persona.",
+            "The municipality does not share this person's contact details now.",
+        )
+    return {"person_id": person_id, "contact": found}
+
+
+@router.put("/{person_id}/first-name", status_code=204)
+async def first_name(
+    request: Request, person_id: str, body: FirstName, p: Staff, wiring: Annotated[Wiring, Depends(fresh)]
+) -> None:
+    """Keep the first name for the host tutor's page, encrypted in the placements vault."""
+    svc = wiring.placements
+    person, _v = await load(svc.store, cand.candidate_decider, candidate_id(person_id))
+    if person is None or person.erased:
+        raise NotFound("Nessuna segnalazione per questa persona.", "No referral for this person.")
+    async with svc.store.engine.begin() as conn:
+        await wiring.vault.put(conn, person_id, body.first_name, who(request, p).now)

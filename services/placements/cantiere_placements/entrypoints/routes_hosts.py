@@ -1,0 +1,101 @@
+"""Host routes: registration, tutors, suspension, the list with capacity, the company tutor's page."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from cantiere_events import uuid7
+from cantiere_events.codes import HostSuspensionReason
+from cantiere_events.common import HostDeclarations
+from cantiere_runtime.auth import Principal, Role
+from cantiere_runtime.errors import Forbidden
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field
+
+from cantiere_placements.adapters import queries
+from cantiere_placements.adapters.vault import Reader
+from cantiere_placements.bootstrap import Wiring
+from cantiere_placements.domain import host as hst
+from cantiere_placements.entrypoints.deps import STAFF, allow, fresh, service, who
+from cantiere_placements.service_layer.handlers import Placements
+
+router = APIRouter(prefix="/hosts", tags=["hosts"])
+Staff = Annotated[Principal, Depends(allow(*STAFF))]
+Coordinator = Annotated[Principal, Depends(allow(Role.PLACEMENT_COORDINATOR))]
+Svc = Annotated[Placements, Depends(service)]
+Fresh = Annotated[Wiring, Depends(fresh)]
+
+
+class Registration(BaseModel):
+    """A host site joining the programme."""
+
+    vat_number: str = Field(min_length=11, max_length=13)
+    site_municipality: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")
+    sector_code: str = Field(pattern=r"^(?:[A-U]|[0-9]{2}(?:\.[0-9]{1,2}){0,2})$")
+    permanent_headcount: int = Field(ge=0, le=1_000_000)
+    declarations: HostDeclarations
+
+
+class Tutor(BaseModel):
+    """A company tutor's user id."""
+
+    tutor_id: str = Field(pattern=r"^[0-9a-f-]{36}$")
+
+
+class Suspension(BaseModel):
+    """Why the host is suspended."""
+
+    reason: HostSuspensionReason
+
+
+def _view(state: hst.Host) -> dict[str, Any]:
+    return {"host_id": state.host_id, "active": state.active, "tutors": list(state.tutors)}
+
+
+@router.post("", status_code=201)
+async def register(request: Request, body: Registration, p: Staff, svc: Svc) -> dict[str, Any]:
+    """Register a host site (VAT number validated, every declaration required)."""
+    host_id = str(uuid7())
+    command = hst.RegisterHost(host_id, **body.model_dump(exclude={"declarations"}), declarations=body.declarations)
+    return _view(await svc.host(host_id, command, who(request, p)))
+
+
+@router.post("/{host_id}/tutors")
+async def assign_tutor(request: Request, host_id: str, body: Tutor, p: Staff, svc: Svc) -> dict[str, Any]:
+    """Assign a company tutor to the host."""
+    return _view(await svc.host(host_id, hst.AssignHostTutor(body.tutor_id), who(request, p)))
+
+
+@router.post("/{host_id}/suspend")
+async def suspend(request: Request, host_id: str, body: Suspension, p: Coordinator, svc: Svc) -> dict[str, Any]:
+    """Stop placing people at the host (coordinator)."""
+    return _view(await svc.host(host_id, hst.SuspendHost(body.reason), who(request, p)))
+
+
+@router.post("/{host_id}/reinstate")
+async def reinstate(request: Request, host_id: str, p: Coordinator, svc: Svc) -> dict[str, Any]:
+    """Let the host receive interns again (coordinator)."""
+    return _view(await svc.host(host_id, hst.ReinstateHost(), who(request, p)))
+
+
+@router.get("")
+async def hosts(request: Request, p: Staff, wiring: Fresh) -> list[dict[str, Any]]:
+    """Hosts with places taken and spare places under the rules in force today."""
+    rules = wiring.placements.territory.rule_set_on(who(request, p).today)
+    return await queries.hosts_with_capacity(wiring.views.engine, rules)
+
+
+@router.get("/{host_id}/interns")
+async def tutor_page(
+    request: Request, host_id: str, p: Annotated[Principal, Depends(allow(*STAFF, Role.COMPANY_TUTOR))], wiring: Fresh
+) -> list[dict[str, Any]]:
+    """The company tutor's page: its interns' role, schedule and attendance; nothing else."""
+    if p.role is Role.COMPANY_TUTOR and p.host_id != host_id:
+        raise Forbidden("Puoi vedere solo i tirocinanti della tua azienda.", "You see only your own host's interns.")
+    page = await queries.tutor_page(wiring.views.engine, host_id)
+    reader = Reader(p.user_id, p.role.value, p.partner, "host tutor page")
+    async with wiring.views.engine.begin() as conn:
+        for intern in page:
+            person_id = intern.pop("person_id")
+            intern["first_name"] = await wiring.vault.read(conn, person_id, reader, who(request, p).now)
+    return page

@@ -1,0 +1,137 @@
+"""The placements application service: load, decide, append with public events, for every command."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from cantiere_runtime.rules import RuleSet, rule_set
+from cantiere_runtime.store import EventStore
+from cantiere_runtime.territory import Territory
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from cantiere_placements.adapters.referrals_gateway import ReferralsGateway
+from cantiere_placements.domain import candidate as cand
+from cantiere_placements.domain import events as ev
+from cantiere_placements.domain import host as hst
+from cantiere_placements.domain import placement as plc
+from cantiere_placements.domain.agreement import ApproveTrainingProject
+from cantiere_placements.domain.errors import NotFound
+from cantiere_placements.domain.placement_state import Placement
+from cantiere_placements.domain.running import CalculateAllowance, ExtendInternship, ResumeInternship
+from cantiere_placements.service_layer.publish import PersonRef, PlacementRef, for_candidate, for_host, for_placement
+from cantiere_placements.service_layer.unit import Who, candidate_id, host_stream, load, placement_stream, wrap_all
+
+ENDS_A_PLACE = (ev.PlacementRejected, ev.InternshipInterrupted, ev.InternshipCompleted)
+
+
+def _nothing() -> None:
+    return None
+
+
+@dataclass
+class Placements:
+    """Every command of the placements service, as one object the API and consumers call."""
+
+    store: EventStore
+    territory: Territory
+    consortium: str
+    referrals: ReferralsGateway
+    committed: Callable[[], None] = _nothing
+
+    async def candidate(self, person_id: str, command: cand.Command, who: Who) -> cand.Candidate:
+        """Run a command on a candidate."""
+        aggregate = candidate_id(person_id)
+        state, version = await load(self.store, cand.candidate_decider, aggregate)
+        events = cand.decide(command, state, today=who.today)
+        new = cand.candidate_decider.fold(events, state)
+        ref = person_ref(new, who)
+        publics = [p for e in events for p in for_candidate(e, ref)]
+        ctx = who.context(self.consortium)
+        await self.store.append(
+            aggregate, version, events, wrap_all(publics, aggregate, version + 1, ctx, ref.municipality), context=ctx
+        )
+        self.committed()
+        return new
+
+    async def host(self, host_id: str, command: hst.Command, who: Who) -> hst.Host:
+        """Run a command on a host (registration, tutors, suspension)."""
+        aggregate = host_stream(host_id)
+        state, version = await load(self.store, hst.host_decider, aggregate)
+        events = hst.decide(command, state, today=who.today)
+        publics = [p for e in events for p in for_host(e, host_id, who.today)]
+        ctx = who.context(self.consortium)
+        await self.store.append(
+            aggregate, version, events, wrap_all(publics, aggregate, version + 1, ctx, self.consortium), context=ctx
+        )
+        self.committed()
+        new = hst.host_decider.fold(events, state)
+        assert new is not None
+        return new
+
+    async def placement(self, placement_id: str, command: plc.Command, who: Who) -> Placement:
+        """Run a command on a placement; a placement that ends frees its place at the host."""
+        aggregate = placement_stream(placement_id)
+        state, version = await load(self.store, plc.placement_decider, aggregate)
+        if state is None:
+            raise NotFound("There is no such placement.")
+        person, _ = await load(self.store, cand.candidate_decider, candidate_id(state.person_id))
+        host, host_version = await load(self.store, hst.host_decider, host_stream(state.host_id))
+        events = plc.decide(
+            command,
+            state,
+            today=who.today,
+            rules=self._rules_for(command, state),
+            host_tutors=host.tutors,
+            follow_up_months=tuple(self.territory.follow_up_after_months),
+        )
+        new = plc.placement_decider.fold(events, state)
+        ref = placement_ref(new, person, host, who)
+        publics = [p for e in events for p in for_placement(e, ref)]
+        ctx = who.context(self.consortium)
+        async with self.store.engine.begin() as conn:
+            envelopes = wrap_all(publics, aggregate, version + 1, ctx, state.municipality)
+            await self.store.append(aggregate, version, events, envelopes, context=ctx, conn=conn)
+            if any(isinstance(e, ENDS_A_PLACE) for e in events):
+                await self._release(host, host_version, placement_id, who, conn)
+        self.committed()
+        return new
+
+    async def _release(self, host: hst.Host, version: int, placement_id: str, who: Who, conn: AsyncConnection) -> None:
+        released = hst.decide(hst.ReleasePlace(placement_id), host, today=who.today)
+        await self.store.append(
+            host_stream(host.host_id), version, released, context=who.context(self.consortium), conn=conn
+        )
+
+    def _rules_for(self, command: Any, state: Placement) -> RuleSet | None:
+        # A project follows the rule set in force on its start date; later steps keep that rule set.
+        if isinstance(command, ApproveTrainingProject):
+            return self.territory.rule_set_on(command.starts_on)
+        if isinstance(command, CalculateAllowance | ResumeInternship | ExtendInternship) and state.project:
+            return rule_set(state.project.rule_set_id)
+        return None
+
+
+def person_ref(person: cand.Candidate | None, who: Who) -> PersonRef:
+    """The person facts public events carry."""
+    if person is None:
+        raise NotFound("No referral has arrived for this person.")
+    return PersonRef(person.person_id, person.referral_id, person.municipality, person.district, who.today)
+
+
+def placement_ref(
+    placement: Placement | None, person: cand.Candidate | None, host: hst.Host | None, who: Who
+) -> PlacementRef:
+    """The placement facts public events carry."""
+    if placement is None or host is None:
+        raise NotFound("There is no such placement.")
+    return PlacementRef(
+        person_ref(person, who),
+        placement.placement_id,
+        host.host_id,
+        host.site_municipality,
+        host.sector_code,
+        placement.hours_per_week,
+        placement.ends_on,
+    )

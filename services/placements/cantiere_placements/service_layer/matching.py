@@ -1,0 +1,126 @@
+"""Proposing a placement: local safety checks, then the municipality's clearance, then the reservation.
+
+The place is reserved on the host's stream with optimistic concurrency, so two proposals racing for
+the same host are decided one after the other against the same occupants.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cantiere_events import placements as pub
+from cantiere_events import uuid7
+from cantiere_events.codes import PlacementRefusalCheck
+from cantiere_events.common import HourWindow
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from cantiere_placements.domain import events as ev
+from cantiere_placements.domain import host as hst
+from cantiere_placements.domain.agreement import OpenPlacement
+from cantiere_placements.domain.candidate import Candidate, candidate_decider
+from cantiere_placements.domain.errors import NotFound, WrongState
+from cantiere_placements.domain.matching import Occupant, PersonSafety, local_checks
+from cantiere_placements.domain.placement import decide as decide_placement
+from cantiere_placements.domain.values import Clearance
+from cantiere_placements.service_layer.handlers import Placements, person_ref
+from cantiere_placements.service_layer.publish import PlacementRef, for_placement
+from cantiere_placements.service_layer.unit import Who, candidate_id, host_stream, load, placement_stream, wrap_all
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """The outcome of a proposal: a placement id, or the name of the check that refused it."""
+
+    placement_id: str
+    refused: PlacementRefusalCheck | None
+
+
+def safety_of(person: Candidate) -> PersonSafety:
+    """What matching needs of a candidate."""
+    return PersonSafety(
+        person.person_id,
+        person.own_token,
+        person.keep_apart_tokens,
+        person.excluded_municipalities,
+        person.excluded_hosts,
+        person.max_hours_per_week,
+        person.hour_windows,
+    )
+
+
+async def propose_placement(
+    svc: Placements,
+    person_id: str,
+    host_id: str,
+    hours_per_week: int,
+    who: Who,
+    schedule: tuple[HourWindow, ...] = (),
+) -> Proposal:
+    """Propose a placement; every refusal is recorded and names only the failed check."""
+    person, _ = await load(svc.store, candidate_decider, candidate_id(person_id))
+    if person is None:
+        raise NotFound("No referral has arrived for this person.")
+    if not person.placeable:
+        raise WrongState("This person cannot be placed now (not accepted, consent withdrawn or data erased).")
+    host, _ = await load(svc.store, hst.host_decider, host_stream(host_id))
+    if host is None:
+        raise NotFound("There is no such host.")
+    safety = safety_of(person)
+    rules = svc.territory.rule_set_on(who.today)
+    occupants = await current_occupants(svc, host)
+    clearance = Clearance.NO_ANSWER
+    if local_checks(safety, host.facts, occupants, hours_per_week, rules, schedule) is None:
+        tokens = [t for o in occupants if o.own_token for t in [o.own_token]]
+        clearance = await svc.referrals.clearance(
+            person.municipality, person_id, host.vat_number, host.site_municipality, tokens
+        )
+    placement_id = str(uuid7())
+    async with svc.store.engine.begin() as conn:
+        # Decide again on the host as it is inside this transaction: the append fails if it moved.
+        host, version = await load(svc.store, hst.host_decider, host_stream(host_id), conn)
+        fresh = tuple(await current_occupants(svc, host, conn)) if host else ()
+        command = hst.ReservePlace(placement_id, safety, hours_per_week, clearance, fresh, schedule)
+        events = hst.decide(command, host, today=who.today, rules=rules)
+        ctx = who.context(svc.consortium)
+        await svc.store.append(host_stream(host_id), version, events, context=ctx, conn=conn)
+        refused = next((e.check for e in events if isinstance(e, ev.HostPlaceRefused)), None)
+        opened = [] if refused else _open(person, host, placement_id, hours_per_week, who)
+        ref = PlacementRef(
+            person_ref(person, who),
+            placement_id,
+            host_id,
+            host.site_municipality,
+            host.sector_code,
+            hours_per_week,
+            None,
+        )
+        publics: list[pub.PlacementsEvent] = []
+        ids = {"person_id": person_id, "referral_id": person.referral_id, "placement_id": placement_id}
+        if clearance is not Clearance.NO_ANSWER or refused is PlacementRefusalCheck.CLEARANCE_DENIED:
+            publics.append(pub.PlacementSafetyCleared(**ids, host_id=host_id, cleared=clearance is Clearance.YES))
+        if refused:
+            publics.append(pub.PlacementRefused(**ids, host_id=host_id, failed_check=refused))
+        publics.extend(p for e in opened for p in for_placement(e, ref))  # type: ignore[misc]
+        stream = placement_stream(placement_id)
+        envelopes = wrap_all(publics, stream, 1, ctx, person.municipality)
+        await svc.store.append(stream, 0, opened, envelopes, context=ctx, conn=conn)
+    svc.committed()
+    return Proposal(placement_id, refused)
+
+
+async def current_occupants(svc: Placements, host: hst.Host, conn: AsyncConnection | None = None) -> list[Occupant]:
+    """The host's occupants with their current tokens, read from their candidate records."""
+    found = []
+    for held in host.occupants.values():
+        person, _ = await load(svc.store, candidate_decider, candidate_id(held.person_id), conn)
+        own = person.own_token if person else held.own_token
+        links = person.keep_apart_tokens if person else held.keep_apart_tokens
+        found.append(Occupant(held.placement_id, held.person_id, own, links))
+    return found
+
+
+def _open(person: Candidate, host: hst.Host, placement_id: str, hours: int, who: Who) -> list[ev.Event]:
+    command = OpenPlacement(
+        placement_id, person.person_id, person.referral_id, person.municipality, host.host_id, hours
+    )
+    return decide_placement(command, None, today=who.today)

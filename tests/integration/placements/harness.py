@@ -1,0 +1,111 @@
+"""The placements service on a real NATS with a fake municipality, and helpers to talk to it and the bus."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import nats
+import pytest_asyncio
+from cantiere_events import Producer, encode
+from cantiere_events.codec import decode
+from cantiere_events.contract import PUBLIC
+from cantiere_placements.bootstrap import load_settings
+from cantiere_placements.entrypoints.api import create_app
+from cantiere_runtime.auth import Principal, Role, mint_token
+from cantiere_runtime.settings import DEV_TOKEN_SECRET
+from cantiere_runtime.store import CommandContext, envelope_for
+from fastapi import FastAPI
+
+from .fakes import referral, uid
+from .responder import FakeMunicipality
+
+MOLA = "mola-di-bari"
+
+
+@dataclass
+class Clock:
+    """A clock the test moves forward."""
+
+    now: datetime = datetime(2008, 3, 3, 10, tzinfo=UTC)
+
+    def on(self, day: date) -> None:
+        self.now = datetime(day.year, day.month, day.day, 10, tzinfo=UTC)
+
+
+def bearer(role: Role, partner: str = "ati-cantiere", host_id: str | None = None) -> dict[str, str]:
+    principal = Principal(user_id=f"u-{role.value}", role=role, partner=partner, host_id=host_id)
+    token = mint_token(DEV_TOKEN_SECRET, principal, now=datetime.now(UTC))
+    return {"Authorization": f"Bearer {token}"}
+
+
+@dataclass
+class Running:
+    app: FastAPI
+    http: httpx.AsyncClient
+    clock: Clock
+    municipality: FakeMunicipality
+
+
+@pytest_asyncio.fixture
+async def service(nats_url: str, tmp_path: Path) -> AsyncIterator[Running]:
+    settings = load_settings(
+        database_url=f"sqlite:///{tmp_path / 'placements.db'}",
+        nats={"url": nats_url},
+        clearance_timeout_seconds=0.5,
+        environment="test",
+        log_format="console",
+        log_level="WARNING",
+    )
+    clock = Clock()
+    app = create_app(settings, clock=lambda: clock.now)
+    nc = await nats.connect(nats_url)
+    municipality = FakeMunicipality(MOLA)
+    await municipality.start(nc)
+    transport = httpx.ASGITransport(app=app)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://p") as http:
+        yield Running(app, http, clock, municipality)
+    await municipality.stop()
+    await nc.close()
+
+
+async def publish_referral(nats_url: str, person: int) -> None:
+    """A municipality's referrals service publishes a referral."""
+    ctx = CommandContext(partner=MOLA, producer=Producer.REFERRALS, now=datetime(2008, 3, 1, tzinfo=UTC))
+    message = encode(envelope_for(referral(person), uid(person), 1, ctx))
+    nc = await nats.connect(nats_url)
+    await nc.jetstream().publish(message.subject, message.data, headers=message.headers)
+    await nc.close()
+
+
+async def until(condition: Any, timeout: float = 10.0) -> Any:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while asyncio.get_running_loop().time() < deadline:
+        if result := await condition():
+            return result
+        await asyncio.sleep(0.1)
+    raise AssertionError("timed out")
+
+
+async def bus_events(nats_url: str, subject: str) -> list[tuple[str, str]]:
+    """(partner, type) of every event on a subject filter of the public stream."""
+    nc = await nats.connect(nats_url)
+    js = nc.jetstream()
+    sub = await js.pull_subscribe(subject, durable=None, stream="CANTIERE_PUBLIC")
+    found: list[tuple[str, str]] = []
+    try:
+        while True:
+            msgs = await sub.fetch(200, timeout=0.5)
+            for msg in msgs:
+                envelope = decode(msg.data, msg.headers, PUBLIC)
+                found.append((envelope.metadata.partner, envelope.metadata.event_type))
+                await msg.ack()
+    except TimeoutError:
+        pass
+    await nc.close()
+    return found
