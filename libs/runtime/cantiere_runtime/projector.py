@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
@@ -20,12 +21,19 @@ from sqlalchemy import Table, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from cantiere_runtime.logging import bound
 from cantiere_runtime.schema import checkpoints
 from cantiere_runtime.store import Recorded
 
 log = structlog.get_logger("cantiere.projector")
 
 Progress = Callable[[int, int], None]
+
+
+def bound_to(recorded: Recorded) -> AbstractContextManager[None]:
+    """Bind an event's ids (event, correlation, causation) to every log line while it is applied."""
+    meta = recorded.metadata
+    return bound(event_id=meta.event_id, correlation_id=meta.correlation_id, causation_id=meta.causation_id)
 
 
 class Projection(Protocol):
@@ -110,7 +118,8 @@ class LocalProjector:
             while batch := await store.read_all(after=position, limit=self.batch_size):
                 async with self.engine.begin() as conn:
                     for recorded in batch:
-                        await projection.apply(conn, recorded)
+                        with bound_to(recorded):
+                            await projection.apply(conn, recorded)
                     position = batch[-1].position
                     await Checkpoints.set(conn, projection.name, position)
                 total += len(batch)

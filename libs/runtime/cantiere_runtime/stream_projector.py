@@ -14,7 +14,7 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from cantiere_runtime.projector import Checkpoints, Progress, Projection, apply_once, reset
+from cantiere_runtime.projector import Checkpoints, Progress, Projection, apply_once, bound_to, reset
 from cantiere_runtime.store import Recorded
 
 log = structlog.get_logger("cantiere.projector")
@@ -135,7 +135,9 @@ class StreamProjector:
                 for msg in msgs:
                     seq = msg.metadata.sequence.stream
                     if seq > checkpoint:
-                        await self.projection.apply(conn, recorded_from(msg, self.registry))
+                        recorded = recorded_from(msg, self.registry)
+                        with bound_to(recorded):
+                            await self.projection.apply(conn, recorded)
                         checkpoint = seq
                         self.applied += 1
                 await Checkpoints.set(conn, self.projection.name, checkpoint)
@@ -149,8 +151,10 @@ class StreamProjector:
     async def _one_by_one(self, msgs: Sequence[Msg]) -> int:
         for index, msg in enumerate(msgs):
             try:
-                if await apply_once(self.engine, self.projection, recorded_from(msg, self.registry)):
-                    self.applied += 1
+                recorded = recorded_from(msg, self.registry)
+                with bound_to(recorded):
+                    if await apply_once(self.engine, self.projection, recorded):
+                        self.applied += 1
             except Exception as exc:
                 if msg.metadata.num_delivered >= self.max_deliver:
                     await self._dead_letter(msg, exc)

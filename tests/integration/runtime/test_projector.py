@@ -160,3 +160,24 @@ async def test_a_local_projection_rebuilt_from_the_store_equals_the_live_one(eng
     assert await projector.catch_up() == 0
     await projector.rebuild()
     assert await _ticks(engine) == live == {"c-0": (3, 2)}
+
+
+async def test_log_lines_written_while_applying_carry_the_event_correlation_and_causation(
+    engine: AsyncEngine, nc: nats.NATS
+) -> None:
+    import structlog
+
+    seen: list[dict[str, object]] = []
+
+    class Spy(TicksPerCounter):
+        async def apply(self, conn, recorded):  # type: ignore[no-untyped-def]
+            seen.append(structlog.contextvars.get_contextvars())
+            await super().apply(conn, recorded)
+
+    await _with_read_model(engine)
+    await _published(engine, nc, aggregates=1, per_aggregate=1)
+    await _projector(engine, nc, projection=Spy()).catch_up()
+    store = EventStore(engine, REGISTRY)
+    meta = (await store.load("c-0")).events[0].metadata
+    assert seen and seen[0]["correlation_id"] == str(meta.correlation_id)
+    assert structlog.contextvars.get_contextvars().get("correlation_id") is None  # unbound afterwards
