@@ -1,19 +1,47 @@
-"""The one place that wires the referrals service: settings, registry, runtime."""
+"""The one place that wires the referrals service: settings, registry, runtime, vault and handlers."""
 
 from __future__ import annotations
 
-from cantiere_events import EventRegistry
-from cantiere_runtime.service import ServiceRuntime
+import base64
+from pathlib import Path
+
+from cantiere_runtime.migrate import Component
+from cantiere_runtime.service import ServiceRuntime, StreamSubscription
 from cantiere_runtime.settings import ServiceSettings
+from cantiere_runtime.territory import TerritoryError, load_territory, territory_by_code
+from pydantic import SecretStr
+
+from cantiere_referrals.adapters.tables import metadata
+from cantiere_referrals.adapters.vault import Vault, vault_key
+from cantiere_referrals.domain.events import REGISTRY
+from cantiere_referrals.service_layer.handlers import Keys, Referrals
 
 SERVICE = "referrals"
 DEFAULT_PORT = 8300
+COMPONENT = Component(SERVICE, Path(__file__).parent / "migrations" / "versions", metadata)
+
+# Development-only keys: public, refused in production like the development token secret.
+DEV_VAULT_KEY = base64.b64encode(b"cantiere-dev-vault-key-32-bytes!").decode()
+DEV_PROGRAMME_KEY = "cantiere-development-programme-key"
 
 
 class Settings(ServiceSettings):
-    """Settings of the referrals service."""
+    """Settings of the referrals service (CANTIERE_VAULT_KEY, CANTIERE_PROGRAMME_KEY, ...)."""
 
     http_port: int = DEFAULT_PORT
+    vault_key: SecretStr = SecretStr(DEV_VAULT_KEY)  # base64 of 32 bytes (AES-256-GCM)
+    vault_key_id: str = "v1"
+    programme_key: SecretStr = SecretStr(DEV_PROGRAMME_KEY)  # shared by the programme for keep-apart tokens
+    programme_key_id: str = "k1"
+
+    def check_production(self) -> None:
+        """Refuse development secrets in production."""
+        super().check_production()
+        if self.environment == "production" and (
+            self.vault_key.get_secret_value() == DEV_VAULT_KEY
+            or self.programme_key.get_secret_value() == DEV_PROGRAMME_KEY
+        ):
+            raise ValueError("CANTIERE_VAULT_KEY and CANTIERE_PROGRAMME_KEY must be set in production")
 
 
 def load_settings(**overrides: object) -> Settings:
@@ -21,6 +49,50 @@ def load_settings(**overrides: object) -> Settings:
     return Settings(**overrides)  # type: ignore[arg-type]
 
 
-def build_runtime(settings: Settings) -> ServiceRuntime:
+def build_vault(settings: Settings) -> Vault:
+    """The vault with the configured key."""
+    return Vault(vault_key(settings.vault_key.get_secret_value()), settings.vault_key_id)
+
+
+def build_runtime(settings: Settings, *, follow_consortium: bool = True) -> ServiceRuntime:
     """The service runtime (database, NATS, relay, projectors) for these settings."""
-    return ServiceRuntime(name=SERVICE, settings=settings, registry=EventRegistry(SERVICE))
+    from cantiere_referrals.projections import consortium_subscription, local_projections
+
+    subscriptions: list[StreamSubscription] = []
+    if follow_consortium and (sub := consortium_subscription(settings.partner)) is not None:
+        subscriptions.append(sub)
+    return ServiceRuntime(
+        name=SERVICE,
+        settings=settings,
+        registry=REGISTRY,
+        components=(COMPONENT,),
+        local_projections=local_projections(),
+        subscriptions=subscriptions,
+    )
+
+
+def build_referrals(settings: Settings, runtime: ServiceRuntime) -> Referrals:
+    """The handlers on a started runtime."""
+    keys = Keys(settings.programme_key.get_secret_value().encode(), settings.programme_key_id)
+    return Referrals(
+        runtime.engine,
+        runtime.store,
+        build_vault(settings),
+        keys,
+        settings.partner,
+        districts=districts_of(settings),
+        on_commit=runtime.committed,
+    )
+
+
+def districts_of(settings: Settings) -> frozenset[str] | None:
+    """The districts of this municipality in its territory (None when the territory does not list it)."""
+    try:
+        territory = (
+            load_territory(settings.territory_file)
+            if settings.territory_file
+            else territory_by_code(settings.territory)
+        )
+        return frozenset(d.code for d in territory.municipality(settings.partner).districts)
+    except TerritoryError:
+        return None

@@ -1,6 +1,8 @@
-"""The referrals service's command line: serve the API (more commands join as the service grows)."""
+"""The referrals service's command line: serve the API, rebuild the read models."""
 
 from __future__ import annotations
+
+import asyncio
 
 import typer
 import uvicorn
@@ -17,6 +19,23 @@ def serve() -> None:
 
     settings = load_settings()
     uvicorn.run(create_app(settings), host=settings.http_host, port=settings.http_port, log_config=None)
+
+
+@app.command()
+def rebuild() -> None:
+    """Drop and replay the read models of the service's own store (stop the service first)."""
+    from cantiere_referrals.bootstrap import build_runtime
+
+    async def run() -> int:
+        runtime = build_runtime(load_settings(), follow_consortium=False)
+        await runtime.start(connect_nats=False)
+        try:
+            assert runtime.local_projector is not None
+            return await runtime.local_projector.rebuild()
+        finally:
+            await runtime.stop()
+
+    typer.echo(f"replayed {asyncio.run(run())} events")
 
 
 @app.callback()

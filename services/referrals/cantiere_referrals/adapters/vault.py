@@ -1,0 +1,152 @@
+"""The personal-data vault: identity encrypted at rest (AES-GCM, person id as associated data), reads audited."""
+
+from __future__ import annotations
+
+import base64
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from cantiere_events.codes import Gender
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy import delete, insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from cantiere_referrals.adapters.tables import personal_data_reads, vault
+from cantiere_referrals.domain.errors import InvalidTaxCode
+from cantiere_referrals.domain.identity import valid_tax_code
+
+NONCE_BYTES = 12
+
+
+class PersonalData(BaseModel):
+    """Who a person is: lives only in the vault, never in an event, a subject, a header or a log."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
+
+    first_name: str = Field(min_length=1, max_length=100)
+    surname: str = Field(min_length=1, max_length=100)
+    tax_code: str = Field(description="codice fiscale, validated with its check character")
+    birth_date: date
+    gender: Gender
+    phone: str | None = Field(default=None, pattern=r"^\+?[0-9][0-9 ./-]{5,24}$")
+    email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    home_address: str | None = Field(default=None, max_length=300)
+    notes: str | None = Field(default=None, max_length=5000)
+
+    @field_validator("tax_code")
+    @classmethod
+    def _valid_tax_code(cls, value: str) -> str:
+        try:
+            return valid_tax_code(value)
+        except InvalidTaxCode:
+            raise ValueError("codice fiscale non valido / invalid tax code") from None
+
+    def contact_details(self) -> dict[str, str | None]:
+        """What the consortium may ask for under consent: how to reach the person, nothing more."""
+        return {"first_name": self.first_name, "surname": self.surname, "phone": self.phone, "email": self.email}
+
+    def __repr__(self) -> str:  # keeps identity out of tracebacks and debug logs
+        return "PersonalData(<hidden>)"
+
+    __str__ = __repr__
+
+
+class ReadPurpose(StrEnum):
+    """Why personal data were read: recorded in the audit log with every read."""
+
+    CASE_MANAGEMENT = "case_management"
+    CONTACT_PERSON = "contact_person"
+    DATA_SUBJECT_ACCESS = "data_subject_access"
+    REFERRAL_SUBMISSION = "referral_submission"  # the birth date refreshes the age band
+    CONSORTIUM_CONTACT_REQUEST = "consortium_contact_request"
+    AUDIT = "audit"
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who reads personal data: pseudonymous user id, role, partner (the consortium for its requests)."""
+
+    user_id: str
+    role: str
+    partner: str
+
+
+class VaultKeyError(ValueError):
+    """The configured vault key is not 32 bytes of base64."""
+
+
+def vault_key(encoded: str) -> bytes:
+    """The AES-256 key from its base64 text (settings)."""
+    try:
+        key = base64.b64decode(encoded, validate=True)
+    except ValueError:
+        raise VaultKeyError("the vault key must be base64") from None
+    if len(key) != 32:
+        raise VaultKeyError("the vault key must be 32 bytes (AES-256)")
+    return key
+
+
+class Vault:
+    """Encrypted personal data per person; callers pass the transaction, so writes commit with their events."""
+
+    def __init__(self, key: bytes, key_id: str = "v1") -> None:
+        self._aead = AESGCM(key)
+        self.key_id = key_id
+
+    def __repr__(self) -> str:
+        return f"Vault(key_id={self.key_id!r})"
+
+    async def store(self, conn: AsyncConnection, person_id: str, data: PersonalData, now: datetime) -> None:
+        """Encrypt and keep a person's data (a fresh nonce per record)."""
+        nonce = os.urandom(NONCE_BYTES)
+        sealed = self._aead.encrypt(nonce, data.model_dump_json().encode(), person_id.encode())
+        await conn.execute(
+            insert(vault).values(person_id=person_id, key_id=self.key_id, nonce=nonce, ciphertext=sealed, stored_at=now)
+        )
+
+    async def read(
+        self,
+        conn: AsyncConnection,
+        person_id: str,
+        reader: Reader,
+        purpose: ReadPurpose,
+        now: datetime,
+        fields: Sequence[str] = ("all",),
+    ) -> PersonalData | None:
+        """A person's data, after recording who reads them and why (None once erased; the attempt is audited)."""
+        await conn.execute(
+            insert(personal_data_reads).values(
+                person_id=person_id,
+                user_id=reader.user_id,
+                role=reader.role,
+                partner=reader.partner,
+                purpose=purpose.value,
+                fields=",".join(fields)[:200],
+                read_at=now,
+            )
+        )
+        row = (await conn.execute(select(vault).where(vault.c.person_id == person_id))).first()
+        if row is None:
+            return None
+        try:
+            plain = self._aead.decrypt(row.nonce, row.ciphertext, person_id.encode())
+        except InvalidTag:
+            raise VaultKeyError("the vault record cannot be opened with this key") from None
+        return PersonalData.model_validate_json(plain)
+
+    async def erase(self, conn: AsyncConnection, person_id: str) -> bool:
+        """Delete a person's record; the read audit keeps its rows, which hold only ids and codes."""
+        result = await conn.execute(delete(vault).where(vault.c.person_id == person_id))
+        return bool(result.rowcount)
+
+
+async def reads_of(conn: AsyncConnection, person_id: str) -> list[dict[str, object]]:
+    """The audit trail of one person's personal-data reads, oldest first."""
+    query = select(personal_data_reads).where(personal_data_reads.c.person_id == person_id)
+    rows = (await conn.execute(query.order_by(personal_data_reads.c.id))).mappings().all()
+    return [dict(r) for r in rows]

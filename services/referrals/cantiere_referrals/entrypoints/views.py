@@ -1,0 +1,55 @@
+"""Queries on the read models, scoped to the caller's district when they have one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, union_all
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from cantiere_referrals.adapters.tables import caseload as caseload_t
+from cantiere_referrals.adapters.tables import referrals as referrals_t
+from cantiere_referrals.adapters.tables import timeline_consortium, timeline_local
+from cantiere_referrals.adapters.vault import reads_of
+
+
+async def _rows(engine: AsyncEngine, query: Any) -> list[dict[str, Any]]:
+    async with engine.connect() as conn:
+        return [dict(r) for r in (await conn.execute(query)).mappings().all()]
+
+
+async def caseload(engine: AsyncEngine, *, district: str | None, social_worker: str | None) -> list[dict[str, Any]]:
+    """People followed, with their referral status and erasure flag."""
+    query = select(caseload_t).order_by(caseload_t.c.social_worker_id, caseload_t.c.registered_on)
+    if district:
+        query = query.where(caseload_t.c.district == district)
+    if social_worker:
+        query = query.where(caseload_t.c.social_worker_id == social_worker)
+    return await _rows(engine, query)
+
+
+async def referrals(engine: AsyncEngine, *, district: str | None, status: str | None) -> list[dict[str, Any]]:
+    """Referrals with their status; the district comes from the caseload."""
+    query = select(referrals_t, caseload_t.c.district.label("person_district")).join(
+        caseload_t, caseload_t.c.person_id == referrals_t.c.person_id
+    )
+    if district:
+        query = query.where(caseload_t.c.district == district)
+    if status:
+        query = query.where(referrals_t.c.status == status)
+    return await _rows(engine, query.order_by(referrals_t.c.submitted_on))
+
+
+async def timeline(engine: AsyncEngine, person_id: str) -> list[dict[str, Any]]:
+    """The municipality's and the consortium's events about one person, in time order."""
+    cols = ("event_type", "occurred_at", "detail")
+    local = select(*(timeline_local.c[n] for n in cols)).where(timeline_local.c.person_id == person_id)
+    remote = select(*(timeline_consortium.c[n] for n in cols)).where(timeline_consortium.c.person_id == person_id)
+    both = union_all(local, remote).subquery()
+    return await _rows(engine, select(both).order_by(both.c.occurred_at))
+
+
+async def reads(engine: AsyncEngine, person_id: str) -> list[dict[str, Any]]:
+    """The audit trail of personal-data reads of one person."""
+    async with engine.connect() as conn:
+        return await reads_of(conn, person_id)

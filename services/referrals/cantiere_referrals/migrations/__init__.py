@@ -1,0 +1,1 @@
+"""Alembic migrations of the referrals service (its own history and version table)."""

@@ -1,0 +1,160 @@
+"""The referrals service's use cases: load the person, decide, append events, outbox and vault in one transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from cantiere_events import Producer, uuid7
+from cantiere_runtime.auth import Principal
+from cantiere_runtime.errors import Unprocessable
+from cantiere_runtime.store import CommandContext, EventStore, envelope_for
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from cantiere_referrals.adapters.vault import PersonalData, Reader, ReadPurpose, Vault
+from cantiere_referrals.domain import commands as c
+from cantiere_referrals.domain.identity import keep_apart_token
+from cantiere_referrals.domain.person import Person, person
+from cantiere_referrals.domain.publication import public_events
+from cantiere_referrals.service_layer.access import actor, district_for_new_person, visible
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Keys:
+    """The programme key that turns tax codes into keep-apart tokens."""
+
+    programme_key: bytes
+    key_id: str
+
+    def token(self, tax_code: str) -> str:
+        return keep_apart_token(tax_code, self.programme_key)
+
+
+@dataclass
+class Referrals:
+    """Every command and audited read of one municipality's referrals service."""
+
+    engine: AsyncEngine
+    store: EventStore
+    vault: Vault
+    keys: Keys
+    partner: str
+    districts: frozenset[str] | None = None  # the municipality's districts in the territory, when configured
+    clock: Callable[[], datetime] = utcnow
+    on_commit: Callable[[], None] = lambda: None
+
+    def _context(self, principal: Principal | None, now: datetime) -> CommandContext:
+        return CommandContext(
+            partner=self.partner, producer=Producer.REFERRALS, now=now, actor=actor(principal) if principal else None
+        )
+
+    async def load(self, person_id: str, conn: AsyncConnection | None = None) -> tuple[Person | None, int]:
+        loaded = await self.store.load(person_id, conn)
+        return person.fold(r.event for r in loaded.events), loaded.version  # type: ignore[misc]
+
+    async def person(self, principal: Principal, person_id: str) -> Person:
+        """The person's file (no identity), if the caller may see them."""
+        state, _ = await self.load(person_id)
+        return visible(principal, state)
+
+    async def _execute(
+        self,
+        conn: AsyncConnection,
+        principal: Principal | None,
+        person_id: str,
+        command: c.Command,
+        now: datetime,
+        state: Person | None,
+        version: int,
+    ) -> Person | None:
+        new = person.decide(command, state, now=now)
+        ctx = self._context(principal, now)
+        publics = public_events(state, new)
+        envelopes = [envelope_for(p, person_id, version + len(new), ctx) for p in publics]
+        await self.store.append(person_id, version, new, envelopes, context=ctx, conn=conn)
+        return person.fold(new, state) if new else state
+
+    async def register(
+        self, principal: Principal, data: PersonalData, profile: dict[str, Any], district: str | None
+    ) -> str:
+        """Open a file: identity into the vault and the registration into the log, atomically."""
+        now = self.clock()
+        district = district_for_new_person(principal, district)
+        if district is not None and self.districts is not None and district not in self.districts:
+            raise Unprocessable("Municipio sconosciuto.", "Unknown district.", code="unknown_district")
+        person_id = str(uuid.uuid4())  # random, so it reveals neither time nor order of registration
+        command = c.RegisterPerson(
+            person_id=person_id,
+            municipality=self.partner,
+            district=district,
+            social_worker_id=principal.user_id,
+            birth_date=data.birth_date,
+            gender=data.gender,
+            own_token=self.keys.token(data.tax_code),
+            key_id=self.keys.key_id,
+            **profile,
+        )
+        async with self.engine.begin() as conn:
+            await self._execute(conn, principal, person_id, command, now, None, 0)
+            await self.vault.store(conn, person_id, data, now)
+        self.on_commit()
+        return person_id
+
+    async def handle(self, principal: Principal, person_id: str, command: c.Command) -> Person:
+        """Decide and record one command about a person the caller may see."""
+        now = self.clock()
+        async with self.engine.begin() as conn:
+            state, version = await self.load(person_id, conn)
+            visible(principal, state)
+            if isinstance(command, c.ErasePersonalData):
+                result = await self._execute(conn, principal, person_id, command, now, state, version)
+                await self.vault.erase(conn, person_id)
+            else:
+                result = await self._execute(conn, principal, person_id, command, now, state, version)
+        self.on_commit()
+        assert result is not None
+        return result
+
+    async def record_constraints(
+        self, principal: Principal, person_id: str, keep_apart_tax_codes: list[str], **fields: Any
+    ) -> Person:
+        """Record safety constraints; tax codes of people to keep apart become tokens here and are not kept."""
+        tokens = tuple(self.keys.token(code) for code in keep_apart_tax_codes)
+        command = c.RecordSafetyConstraints(keep_apart_tokens=tokens, key_id=self.keys.key_id, **fields)
+        return await self.handle(principal, person_id, command)
+
+    async def submit(self, principal: Principal, person_id: str) -> str:
+        """Submit a referral with the age band as of today (the birth date is read from the vault, audited)."""
+        referral_id = str(uuid7())
+        async with self.engine.begin() as conn:
+            visible(principal, (await self.load(person_id, conn))[0])
+            data = await self.vault.read(
+                conn,
+                person_id,
+                self._reader(principal),
+                ReadPurpose.REFERRAL_SUBMISSION,
+                self.clock(),
+                fields=("birth_date",),
+            )
+        command = c.SubmitReferral(referral_id=referral_id, birth_date=data.birth_date if data else None)
+        await self.handle(principal, person_id, command)
+        return referral_id
+
+    def _reader(self, principal: Principal) -> Reader:
+        return Reader(principal.user_id, principal.role.value, principal.partner)
+
+    async def read_personal_data(
+        self, principal: Principal, person_id: str, purpose: ReadPurpose
+    ) -> tuple[Person, PersonalData | None]:
+        """The person's file and identity; the read is recorded with who, role, partner, when and why."""
+        async with self.engine.begin() as conn:
+            state = visible(principal, (await self.load(person_id, conn))[0])
+            data = await self.vault.read(conn, person_id, self._reader(principal), purpose, self.clock())
+        return state, data

@@ -1,0 +1,69 @@
+"""Helpers for the referrals tests: settings of a test instance, tokens, and an invented person's payload."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from cantiere_referrals.bootstrap import Settings, load_settings
+from cantiere_runtime.auth import Principal, Role, mint_token
+
+from .invented import tax_code
+
+SECRET = "test-secret-for-the-referrals-service-only"
+
+
+def settings(tmp_path: Path, partner: str = "bari", nats_url: str | None = None, **extra: Any) -> Settings:
+    """A test instance of one municipality, with its own SQLite file."""
+    values: dict[str, Any] = {
+        "partner": partner,
+        "database_url": f"sqlite:///{tmp_path / f'{partner}.db'}",
+        "environment": "test",
+        "token_secret": SECRET,
+        "log_format": "json",
+        **extra,
+    }
+    if nats_url:
+        values["nats"] = {"url": nats_url}
+    return load_settings(**values)
+
+
+def principal(
+    role: Role = Role.SOCIAL_WORKER, partner: str = "bari", district: str | None = None, user: str = "sw-1"
+) -> Principal:
+    return Principal(user_id=user, role=role, partner=partner, district=district)
+
+
+def bearer(
+    role: Role = Role.SOCIAL_WORKER, partner: str = "bari", district: str | None = None, user: str = "sw-1"
+) -> dict[str, str]:
+    token = mint_token(SECRET, principal(role, partner, district, user))
+    return {"Authorization": f"Bearer {token}"}
+
+
+INVENTED = {
+    "first_name": "Fiordaliso",
+    "surname": "Quartarella",
+    "birth_date": date(1990, 4, 17),
+    "gender": "female",
+    "phone": "+39 333 000 1111",
+    "email": "fiordaliso.quartarella@example.invalid",
+    "home_address": "Via delle Ortensie Immaginarie 7, Bari",
+    "notes": "Segnalata dal centro antiviolenza Girasole Inventato",
+}
+
+
+def personal_data(**overrides: Any) -> dict[str, Any]:
+    """An invented person's identity, with a generated valid tax code."""
+    data = {**INVENTED, **overrides}
+    data["tax_code"] = overrides.get("tax_code") or tax_code(
+        data["first_name"], data["surname"], data["birth_date"], female=data["gender"] == "female"
+    )
+    data["birth_date"] = data["birth_date"].isoformat()
+    return data
+
+
+def sensitive_values(data: dict[str, Any]) -> list[str]:
+    """Every vault value, as it could appear in a message or a log."""
+    return [str(v) for k, v in data.items() if k != "gender" and v]
