@@ -102,29 +102,37 @@ class LocalProjector:
     idle_interval: float = 0.2
     applied: int = field(default=0, init=False)
     _wake: asyncio.Event = field(default_factory=asyncio.Event, init=False)
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
 
     def notify(self) -> None:
         """Wake the projector now (a command just committed)."""
         self._wake.set()
 
     async def catch_up(self, progress: Progress | None = None) -> int:
-        """Apply every stored event not yet applied by each projection; returns how many were applied."""
+        """Apply every stored event not yet applied by each projection; returns how many were applied.
+
+        Safe to call while ``run`` is running: calls are serialized, and each batch re-reads
+        the checkpoint inside its transaction, so no event is applied twice.
+        """
         from cantiere_runtime.store import EventStore  # local import: store imports nothing from here
 
         store = EventStore(self.engine, self.registry)
         total = 0
-        for projection in self.projections:
-            position = await Checkpoints(self.engine).get(projection.name)
-            while batch := await store.read_all(after=position, limit=self.batch_size):
-                async with self.engine.begin() as conn:
-                    for recorded in batch:
-                        with bound_to(recorded):
-                            await projection.apply(conn, recorded)
-                    position = batch[-1].position
-                    await Checkpoints.set(conn, projection.name, position)
-                total += len(batch)
-                if progress:
-                    progress(total, 0)
+        async with self._lock:
+            for projection in self.projections:
+                position = await Checkpoints(self.engine).get(projection.name)
+                while batch := await store.read_all(after=position, limit=self.batch_size):
+                    async with self.engine.begin() as conn:
+                        checkpoint = await Checkpoints(self.engine).get(projection.name, conn)
+                        fresh = [r for r in batch if r.position > checkpoint]
+                        for recorded in fresh:
+                            with bound_to(recorded):
+                                await projection.apply(conn, recorded)
+                        position = max(checkpoint, batch[-1].position)
+                        await Checkpoints.set(conn, projection.name, position)
+                    total += len(fresh)
+                    if progress:
+                        progress(total, 0)
         self.applied += total
         return total
 

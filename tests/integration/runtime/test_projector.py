@@ -181,3 +181,14 @@ async def test_log_lines_written_while_applying_carry_the_event_correlation_and_
     meta = (await store.load("c-0")).events[0].metadata
     assert seen and seen[0]["correlation_id"] == str(meta.correlation_id)
     assert structlog.contextvars.get_contextvars().get("correlation_id") is None  # unbound afterwards
+
+
+async def test_concurrent_catch_ups_of_a_local_projection_apply_each_event_once(engine: AsyncEngine) -> None:
+    await _with_read_model(engine)
+    store = EventStore(engine, REGISTRY)
+    for n in range(20):
+        await store.append("c-0", n, [CounterTicked(n=n)], context=context())
+    projector = LocalProjector(engine, REGISTRY, [TicksPerCounter()], batch_size=3)
+    counts = await asyncio.gather(*(projector.catch_up() for _ in range(4)))
+    assert sum(counts) == 20
+    assert await _ticks(engine) == {"c-0": (20, 19)}
