@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from cantiere_events import Audience, Producer
+from cantiere_runtime.asyncapi import install_asyncapi
 from cantiere_runtime.logging import configure_logging
 from cantiere_runtime.territory import Territory
 from cantiere_runtime.webapp import base_app
@@ -23,6 +25,11 @@ def monitoring_app(territory: Territory, token_secret: str, **kwargs: object) ->
         partner=territory.partners.monitoring.code,
         token_secret=token_secret,
         **kwargs,
+    )
+    install_asyncapi(
+        app,
+        service=Producer.MONITORING,
+        consumes=[(Producer.REFERRALS, Audience.PUBLIC), (Producer.PLACEMENTS, Audience.PUBLIC)],
     )
     app.include_router(router)
     return app

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from cantiere_events import Audience, Producer
+from cantiere_runtime.asyncapi import install_asyncapi
 from cantiere_runtime.logging import configure_logging
 from cantiere_runtime.webapp import base_app
 from fastapi import FastAPI
@@ -37,6 +39,12 @@ def create_app(settings: Settings, *, referrals: ReferralsGateway | None = None,
         partner=settings.partner,
         token_secret=settings.token_secret.get_secret_value(),
         lifespan=lifespan,
+    )
+    install_asyncapi(
+        app,
+        service=Producer.PLACEMENTS,
+        consumes=[(Producer.REFERRALS, Audience.PUBLIC), (Producer.REFERRALS, Audience.RESTRICTED)],
+        server_url=settings.nats.url,
     )
     app.state.clock = clock
     install_domain_errors(app)

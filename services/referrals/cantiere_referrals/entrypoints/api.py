@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from cantiere_events import Audience, Producer
+from cantiere_runtime.asyncapi import install_asyncapi
 from cantiere_runtime.logging import configure_logging
 from cantiere_runtime.webapp import base_app
 from fastapi import FastAPI
@@ -41,6 +43,9 @@ def create_app(settings: Settings, *, connect_nats: bool = True) -> FastAPI:
         partner=settings.partner,
         token_secret=settings.token_secret.get_secret_value(),
         lifespan=lifespan,
+    )
+    install_asyncapi(
+        app, service=Producer.REFERRALS, consumes=[(Producer.PLACEMENTS, Audience.PUBLIC)], server_url=settings.nats.url
     )
     app.include_router(router)
     return app
