@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from cantiere_runtime.service import StreamSubscription
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -37,13 +38,17 @@ def password_variable(code: str) -> str:
     return "NATS_PASSWORD_" + re.sub(r"[^A-Z0-9]", "_", code.upper())
 
 
-def durable_name(service: str, partner: str) -> str:
-    """The one durable consumer name a service may use: its permissions name it exactly.
+def consumers_of(subscriptions: list[StreamSubscription]) -> list[Consumer]:
+    """The durable consumers a service's stream subscriptions need, taken from the service code itself.
 
-    NATS wildcards match whole tokens only and a durable name is one token, so a
-    per-partner prefix cannot be expressed; the services must use exactly this name.
+    NATS wildcards match whole tokens only and a durable name is one token, so each
+    user's permissions name its durables exactly; deriving them from the services'
+    own subscription lists keeps code and permissions from drifting apart.
     """
-    return f"{service}-{partner}"
+    return [
+        Consumer(sub.stream, sub.durable, filter=sub.subjects[0] if len(sub.subjects) == 1 else None)
+        for sub in subscriptions
+    ]
 
 
 @dataclass
@@ -140,20 +145,28 @@ def _deadletter(durable: str) -> str:
 
 
 def referrals_user(m: str) -> User:
-    durable = durable_name("referrals", m)
+    from cantiere_referrals.projections import consortium_subscription
+
+    consumers = consumers_of([sub] if (sub := consortium_subscription(m)) else [])
     return User(
         name=f"referrals-{m}",
         password_var=password_variable(m),
         comment=f"Referrals service of municipality {m}: its own events out, its own people's news in.",
-        publish=[f"cantiere.public.referrals.{m}.>", f"cantiere.restricted.referrals.{m}.>", _deadletter(durable)],
+        publish=[
+            f"cantiere.public.referrals.{m}.>",
+            f"cantiere.restricted.referrals.{m}.>",
+            *[_deadletter(c.durable) for c in consumers],
+        ],
         subscribe=[f"cantiere.public.placements.{m}.>", f"cantiere.rpc.referrals.{m}.>"],
-        consumers=[Consumer(PUBLIC, durable, filter=f"cantiere.public.placements.{m}.>")],
+        consumers=consumers,
         allow_responses=True,
     )
 
 
 def placements_user(c: str) -> User:
-    durable = durable_name("placements", c)
+    from cantiere_placements.bootstrap import intake_subscriptions
+
+    consumers = consumers_of(intake_subscriptions(c))
     return User(
         name=f"placements-{c}",
         password_var=password_variable(c),
@@ -162,15 +175,18 @@ def placements_user(c: str) -> User:
             "cantiere.public.placements.>",
             "cantiere.restricted.placements.>",
             "cantiere.rpc.referrals.*.>",  # clearance and contact-details requests to any municipality
-            _deadletter(durable),
+            *[_deadletter(consumer.durable) for consumer in consumers],
         ],
         subscribe=["cantiere.public.referrals.>", "cantiere.restricted.>"],
-        consumers=[Consumer(PUBLIC, durable), Consumer(RESTRICTED, durable)],
+        consumers=consumers,
         stream_info=[PUBLIC, RESTRICTED],
     )
 
 
 def monitoring_user(code: str) -> User:
+    from cantiere_monitoring.adapters.subscriptions import monitoring_subscriptions
+
+    consumers = consumers_of(monitoring_subscriptions(code))
     restricted_api = [
         f"$JS.API.CONSUMER.*.{RESTRICTED}",
         f"$JS.API.CONSUMER.*.{RESTRICTED}.>",
@@ -185,12 +201,14 @@ def monitoring_user(code: str) -> User:
         name=f"monitoring-{code}",
         password_var=password_variable(code),
         comment=f"Monitoring ({code}): public events only, never restricted; publishes nothing on cantiere.>.",
+        # Only its own dead letters: what its projectors could not apply (public events anyway).
+        publish=[_deadletter(consumer.durable) for consumer in consumers],
         subscribe=["cantiere.public.>"],
         # The allow lists already refuse all of this; the explicit denies keep it refused
         # even if someone later widens an allow (deny wins over allow in NATS).
-        deny_publish=["cantiere.>", *restricted_api],
+        deny_publish=["cantiere.public.>", "cantiere.restricted.>", "cantiere.rpc.>", *restricted_api],
         deny_subscribe=["cantiere.restricted.>", "cantiere.deadletter.>", "cantiere.rpc.>"],
-        consumers=[Consumer(PUBLIC, durable_name("monitoring", code))],
+        consumers=consumers,
         stream_info=[PUBLIC],
     )
 

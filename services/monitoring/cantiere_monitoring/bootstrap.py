@@ -41,5 +41,5 @@ def build_runtime(settings: Settings) -> ServiceRuntime:
         settings=settings,
         registry=PUBLIC,
         components=(COMPONENT,),
-        subscriptions=monitoring_subscriptions(),
+        subscriptions=monitoring_subscriptions(load_settings_territory(settings).partners.monitoring.code),
     )

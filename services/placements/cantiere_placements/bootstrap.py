@@ -54,24 +54,29 @@ def territory_of(settings: Settings) -> Territory:
     return load_territory(settings.territory_file) if settings.territory_file else territory_by_code(settings.territory)
 
 
-def build_runtime(settings: Settings) -> ServiceRuntime:
-    """The service runtime (database, NATS, relay, referral intake from the bus) for these settings."""
-    subscriptions = [
+def intake_subscriptions(partner: str) -> list[StreamSubscription]:
+    """The referrals events the consortium follows, public and restricted (deploy/nats grants these durables)."""
+    return [
         StreamSubscription(
-            ReferralIntake("referral_intake_public", settings.partner),
+            ReferralIntake("referral_intake_public", partner),
             PUBLIC_STREAM.name,
             PUBLIC_SUBJECTS,
-            f"{SERVICE}-referral-intake-public",
+            f"{SERVICE}-{partner}-intake-public",
             PUBLIC,
         ),
         StreamSubscription(
-            ReferralIntake("referral_intake_restricted", settings.partner),
+            ReferralIntake("referral_intake_restricted", partner),
             RESTRICTED_STREAM.name,
             RESTRICTED_SUBJECTS,
-            f"{SERVICE}-referral-intake-restricted",
+            f"{SERVICE}-{partner}-intake-restricted",
             PUBLIC,
         ),
     ]
+
+
+def build_runtime(settings: Settings) -> ServiceRuntime:
+    """The service runtime (database, NATS, relay, referral intake from the bus) for these settings."""
+    subscriptions = intake_subscriptions(settings.partner)
     return ServiceRuntime(
         name=SERVICE, settings=settings, registry=REGISTRY, components=(COMPONENT,), subscriptions=subscriptions
     )

@@ -48,6 +48,35 @@ async def publish_events(connect_as: Connect) -> None:
         await nc.jetstream().publish(subject, b"{}", headers={"Nats-Msg-Id": str(uuid.uuid4())}, timeout=2)
 
 
+def monitoring_durable() -> str:
+    """The first durable the monitoring service uses (its subscriptions name them)."""
+    from cantiere_monitoring.adapters.subscriptions import monitoring_subscriptions
+
+    return monitoring_subscriptions("cabina-di-regia")[0].durable
+
+
+def consortium_subscription_on(stream: str) -> tuple[str, list[str]]:
+    """The consortium's durable on a stream, and its subject filters."""
+    from cantiere_placements.bootstrap import intake_subscriptions
+
+    sub = next(s for s in intake_subscriptions("ati-cantiere") if s.stream == stream)
+    return sub.durable, list(sub.subjects)
+
+
+def consortium_restricted_durable() -> str:
+    """The consortium's durable on the restricted stream."""
+    return consortium_subscription_on(RESTRICTED)[0]
+
+
+def municipal_durable(municipality: str) -> str:
+    """The durable a municipality's referrals service follows the consortium's news with."""
+    from cantiere_referrals.projections import consortium_subscription
+
+    sub = consortium_subscription(municipality)
+    assert sub is not None
+    return sub.durable
+
+
 async def fetch_all(nc: Client, stream: str, durable: str, config: ConsumerConfig | None = None) -> list[str]:
     """Create (or reuse) a durable pull consumer, fetch what it has, ack it: the subjects read."""
     js = nc.jetstream()
@@ -94,7 +123,7 @@ async def test_a_connection_without_credentials_is_refused(pilot_nats) -> None:
 async def test_monitoring_consumes_public_events(connect_as: Connect) -> None:
     await publish_events(connect_as)
     nc, errors = await connect_as(MONITORING)
-    read = await fetch_all(nc, PUBLIC, generate.durable_name("monitoring", "cabina-di-regia"))
+    read = await fetch_all(nc, PUBLIC, monitoring_durable())
     assert "cantiere.public.referrals.bari.ReferralSubmitted" in read
     assert "cantiere.public.placements.mola-di-bari.InternshipStarted" in read
     assert not errors.violations()
@@ -110,7 +139,7 @@ async def test_monitoring_cannot_create_a_consumer_on_the_restricted_stream(conn
     await publish_events(connect_as)
     nc, errors = await connect_as(MONITORING)
     js = nc.jetstream(timeout=1)
-    durable = generate.durable_name("monitoring", "cabina-di-regia")
+    durable = monitoring_durable()
     with pytest.raises(REFUSED):
         await js.add_consumer(RESTRICTED, ConsumerConfig(durable_name=durable))  # legacy DURABLE.CREATE
     with pytest.raises(REFUSED):
@@ -121,7 +150,7 @@ async def test_monitoring_cannot_create_a_consumer_on_the_restricted_stream(conn
 async def test_a_monitoring_consumer_filtered_on_restricted_subjects_finds_nothing(connect_as: Connect) -> None:
     await publish_events(connect_as)
     nc, _ = await connect_as(MONITORING)
-    durable = generate.durable_name("monitoring", "cabina-di-regia")
+    durable = monitoring_durable()
     # The server accepts any filter on a stream the user may consume; what protects restricted
     # events is that they live in another stream, whose API monitoring may not call at all.
     js = nc.jetstream(timeout=1)
@@ -152,7 +181,7 @@ async def test_monitoring_cannot_read_restricted_messages_directly(connect_as: C
     with pytest.raises(REFUSED):
         await js.stream_info(RESTRICTED)
     with pytest.raises(REFUSED):
-        consortium_durable = generate.durable_name("placements", "ati-cantiere")
+        consortium_durable = consortium_restricted_durable()
         await nc.request(f"$JS.API.CONSUMER.MSG.NEXT.{RESTRICTED}.{consortium_durable}", b'{"batch":1}', timeout=1)
     await violation(nc, errors, f"$JS.API.STREAM.MSG.GET.{RESTRICTED}")
 
@@ -170,7 +199,7 @@ async def test_monitoring_cannot_publish_events(connect_as: Connect) -> None:
 async def test_a_municipality_reads_the_consortium_news_about_its_own_people_only(connect_as: Connect) -> None:
     await publish_events(connect_as)
     nc, errors = await connect_as(BARI)
-    durable = generate.durable_name("referrals", "bari")
+    durable = municipal_durable("bari")
     read = await fetch_all(nc, PUBLIC, durable, filtered(durable, "cantiere.public.placements.bari.>"))
     assert set(read) == {"cantiere.public.placements.bari.InternshipStarted"}
     assert not errors.violations()
@@ -179,7 +208,7 @@ async def test_a_municipality_reads_the_consortium_news_about_its_own_people_onl
 async def test_a_municipality_cannot_consume_another_municipalitys_news(connect_as: Connect) -> None:
     nc, errors = await connect_as(BARI)
     js = nc.jetstream(timeout=1)
-    durable = generate.durable_name("referrals", "bari")
+    durable = municipal_durable("bari")
     with pytest.raises(REFUSED):
         await js.add_consumer(PUBLIC, filtered(durable, "cantiere.public.placements.mola-di-bari.>"))
     with pytest.raises(REFUSED):
@@ -190,7 +219,7 @@ async def test_a_municipality_cannot_consume_another_municipalitys_news(connect_
     # Nor may it pull from someone else's durable.
     with pytest.raises(REFUSED):
         await nc.request(
-            f"$JS.API.CONSUMER.MSG.NEXT.{PUBLIC}.{generate.durable_name('referrals', 'mola-di-bari')}",
+            f"$JS.API.CONSUMER.MSG.NEXT.{PUBLIC}.{municipal_durable('mola-di-bari')}",
             b'{"batch":1}',
             timeout=1,
         )
@@ -249,10 +278,10 @@ async def test_a_municipality_cannot_ask_another_one_nor_publish_on_inboxes(conn
 async def test_the_consortium_reads_restricted_events_of_every_municipality(connect_as: Connect) -> None:
     await publish_events(connect_as)
     nc, errors = await connect_as(CONSORTIUM)
-    durable = generate.durable_name("placements", "ati-cantiere")
-    restricted = await fetch_all(nc, RESTRICTED, durable)
+    durable, subjects = consortium_subscription_on(RESTRICTED)
+    restricted = await fetch_all(nc, RESTRICTED, durable, filtered(durable, subjects[0]))
     assert "cantiere.restricted.referrals.bari.SafetyConstraintRecorded" in restricted
-    public = await fetch_all(nc, PUBLIC, durable)
+    public = await fetch_all(nc, PUBLIC, consortium_subscription_on(PUBLIC)[0])
     assert "cantiere.public.referrals.mola-di-bari.ReferralSubmitted" in public
     await nc.subscribe("cantiere.restricted.>")
     await nc.flush()

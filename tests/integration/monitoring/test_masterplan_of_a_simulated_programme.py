@@ -12,12 +12,14 @@ from cantiere_events import Event
 from cantiere_events.codes import AgeBand, ContractType
 from cantiere_monitoring.bootstrap import COMPONENT
 from cantiere_monitoring.report.masterplan import render_masterplan
+from cantiere_monitoring.report.pdf import render_masterplan_pdf
 from cantiere_monitoring.service_layer.figures import Figures
 from cantiere_runtime.migrate import migrate
 from cantiere_runtime.territory import territory_by_code
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.unit.monitoring.history import host_registered, journey, withdrawal
+from tests.unit.monitoring.test_masterplan_pdf import read_back, shown_counts
 
 from .test_projections_from_the_bus import projectors, publish
 
@@ -55,3 +57,8 @@ async def test_a_simulated_programme_renders_a_masterplan_with_only_safe_counts(
     counts = [int(c) for c in re.findall(r'data-count="(\d+)"', html)]
     assert len(counts) > 20 and all(c == 0 or c >= BARI.disclosure_threshold for c in counts)
     assert "Mediana" in html and "Colli di bottiglia" in html and "puglia-2008-pilot" in html
+    pdf = await render_masterplan_pdf(figures, date(2008, 1, 1), date(2009, 12, 31), "it")
+    (tmp_path / "report.pdf").write_bytes(pdf)
+    text, runs = read_back(pdf)
+    assert sorted(set(shown_counts(runs))) == sorted(set(counts))  # the PDF shows what the HTML shows
+    assert "Mediana" in text and "Colli di bottiglia" in text and "puglia-2008-pilot" in text

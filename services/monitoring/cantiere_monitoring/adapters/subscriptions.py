@@ -24,15 +24,18 @@ def public_subjects(event_types: tuple[type[Event], ...]) -> list[str]:
     return subjects
 
 
-def monitoring_subscriptions() -> list[StreamSubscription]:
-    """One durable consumer of the public stream per projection."""
+def monitoring_subscriptions(partner: str = "cabina-di-regia") -> list[StreamSubscription]:
+    """One durable consumer of the public stream per projection, named monitoring-<partner>-<projection>.
+
+    deploy/nats/generate.py grants exactly these durables to the monitoring user.
+    """
     projections = (PersonJourneys(), AggregateStatisticsConsent(), HostsRecruitedAndRetained())
     return [
         StreamSubscription(
             projection=projection,
             stream=PUBLIC_STREAM.name,
             subjects=public_subjects(projection.event_types),
-            durable=projection.name.replace("_", "-"),
+            durable=f"monitoring-{partner}-{projection.name.replace('_', '-')}",
             registry=PUBLIC,
         )
         for projection in projections

@@ -26,21 +26,30 @@ def serve() -> None:
 
 @app.command()
 def masterplan(
-    out: Annotated[Path, typer.Option("--out", help="the HTML file to write")],
+    out: Annotated[Path, typer.Option("--out", help="the file to write (.html or .pdf)")],
     territory: Annotated[str | None, typer.Option("--territory", help="territory code (default: settings)")] = None,
     start: Annotated[datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="first day")] = None,
     end: Annotated[datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="last day")] = None,
     lang: Annotated[str, typer.Option("--lang", help="it or en")] = "it",
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="html or pdf (default: from the --out suffix, else html)")
+    ] = None,
 ) -> None:
-    """Write the Masterplan report (self-contained HTML) from the monitoring read models."""
-    from cantiere_monitoring.service_layer.masterplan import masterplan_html
+    """Write the Masterplan report (self-contained HTML, or PDF) from the monitoring read models."""
+    from cantiere_monitoring.service_layer.masterplan import format_for, masterplan_document
 
     if lang not in ("it", "en"):
         raise typer.BadParameter("the language is 'it' or 'en'", param_hint="--lang")
+    try:
+        chosen = format_for(out, fmt)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--format") from error
     settings = load_settings(**({"territory": territory} if territory else {}))
-    html = asyncio.run(masterplan_html(settings, start and start.date(), end and end.date(), lang))  # type: ignore[arg-type]
-    out.write_text(html, encoding="utf-8")
-    typer.echo(f"Masterplan written to {out}")
+    document = asyncio.run(
+        masterplan_document(settings, start and start.date(), end and end.date(), lang, chosen)  # type: ignore[arg-type]
+    )
+    out.write_bytes(document)
+    typer.echo(f"Masterplan ({chosen.upper()}) written to {out}")
 
 
 @app.command()

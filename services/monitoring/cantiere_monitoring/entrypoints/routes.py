@@ -10,7 +10,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from cantiere_monitoring.entrypoints.exports import to_csv, to_json
-from cantiere_monitoring.report.masterplan import render_masterplan
+from cantiere_monitoring.report.masterplan import masterplan_data, render_html
+from cantiere_monitoring.report.pdf import render_pdf
 from cantiere_monitoring.service_layer.figures import Figures
 
 router = APIRouter(tags=["monitoring"])
@@ -19,6 +20,7 @@ Reader = Annotated[Principal, Depends(require(Role.ANALYST, Role.AUDITOR))]
 From = Annotated[date | None, Query(alias="from", description="first day (default: programme start)")]
 To = Annotated[date | None, Query(alias="to", description="last day (default: programme end)")]
 Lang = Annotated[Literal["it", "en"], Query(description="language of the report")]
+Format = Annotated[Literal["html", "pdf"], Query(alias="format", description="html (default) or pdf")]
 
 
 def _figures(request: Request) -> Figures:
@@ -54,6 +56,17 @@ async def export_json(request: Request, _: Reader, start: From = None, end: To =
     return Response(body, media_type="application/json", headers=headers)
 
 
-@router.get("/masterplan", response_class=HTMLResponse, summary="The Masterplan report, self-contained HTML")
-async def masterplan(request: Request, _: Reader, start: From = None, end: To = None, lang: Lang = "it") -> str:
-    return await render_masterplan(_figures(request), start, end, lang)
+@router.get(
+    "/masterplan",
+    response_class=HTMLResponse,
+    summary="The Masterplan report: self-contained HTML, or PDF with format=pdf",
+    responses={200: {"content": {"text/html": {}, "application/pdf": {}}}},
+)
+async def masterplan(
+    request: Request, _: Reader, start: From = None, end: To = None, lang: Lang = "it", fmt: Format = "html"
+) -> Response:
+    data = await masterplan_data(_figures(request), start, end)
+    if fmt == "pdf":
+        headers = {"Content-Disposition": f'inline; filename="masterplan-{data.territory.code}-{lang}.pdf"'}
+        return Response(render_pdf(data, lang), media_type="application/pdf", headers=headers)
+    return HTMLResponse(render_html(data, lang))

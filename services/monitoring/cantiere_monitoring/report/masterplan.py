@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from cantiere_runtime.rules import RuleSet
 from cantiere_runtime.territory import TERRITORIES_DIR, Territory
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from cantiere_monitoring.domain.cells import DEFAULT_THRESHOLD, Suppression
 from cantiere_monitoring.domain.cells import label as suppression_label
+from cantiere_monitoring.domain.journey import Period
 from cantiere_monitoring.report.charts import Bar, bar_chart
 from cantiere_monitoring.report.texts import Lang, label, text
 from cantiere_monitoring.service_layer.figures import Figures
@@ -49,7 +52,8 @@ def _bar(name: str, cell: dict[str, Any], lang: Lang, threshold: int) -> Bar:
     return Bar(label(name, lang), cell.get("value"), cell_text(cell, lang, threshold))
 
 
-def _euro(cents: int | None) -> str:
+def euro(cents: int | None) -> str:
+    """An amount in cents as euro, "—" when withheld."""
     return "—" if cents is None else f"{cents / 100:,.2f} €".replace(",", "\u202f")
 
 
@@ -59,8 +63,8 @@ def territory_file_text(territory: Territory, path: Path | None = None) -> str:
     return path.read_text(encoding="utf-8") if path.exists() else territory.model_dump_json(indent=2)
 
 
-def charts(indicators: dict[str, Any], procedure: dict[str, Any], lang: Lang) -> dict[str, Markup]:
-    """The report's SVG charts."""
+def chart_bars(indicators: dict[str, Any], procedure: dict[str, Any], lang: Lang) -> dict[str, tuple[str, list[Bar]]]:
+    """The report's charts as data (title and bars), drawn as SVG in HTML and with PDF primitives in the PDF."""
     threshold = indicators["threshold"]
     flows = [_bar(name, flow["total"], lang, threshold) for name, flow in indicators["flows"].items()]
     phases = [
@@ -81,37 +85,80 @@ def charts(indicators: dict[str, Any], procedure: dict[str, Any], lang: Lang) ->
             target["internships"],
         )
     ]
+    return {
+        "flows": (text("in_figures", lang), flows),
+        "target": (text("starts_vs_target", lang), progress),
+        "phases": (text("median_vs_standard", lang), phases),
+    }
+
+
+def charts(indicators: dict[str, Any], procedure: dict[str, Any], lang: Lang) -> dict[str, Markup]:
+    """The report's SVG charts."""
     # bar_chart escapes every text it draws, so its output is safe markup.
     return {
-        "flows": Markup(bar_chart(flows, title=text("in_figures", lang))),  # noqa: S704
-        "target": Markup(bar_chart(progress, title=text("starts_vs_target", lang))),  # noqa: S704
-        "phases": Markup(bar_chart(phases, title=text("median_vs_standard", lang))),  # noqa: S704
+        name: Markup(bar_chart(bars, title=title))  # noqa: S704
+        for name, (title, bars) in chart_bars(indicators, procedure, lang).items()
     }
+
+
+@dataclass(frozen=True)
+class MasterplanData:
+    """Everything a Masterplan shows, already published: the HTML and the PDF are drawn from this alone."""
+
+    territory: Territory
+    period: Period
+    generated: date
+    indicators: dict[str, Any]
+    procedure: dict[str, Any]
+    rule_sets: list[tuple[date, RuleSet]]
+    territory_file: str
+
+    @property
+    def bottlenecks(self) -> list[dict[str, Any]]:
+        """The phases whose median exceeds their standard."""
+        return [p for p in self.procedure["phases"] if p["bottleneck"]]
+
+
+async def masterplan_data(
+    figures: Figures, start: date | None, end: date | None, territory_file: Path | None = None
+) -> MasterplanData:
+    """The published figures and configuration of a period, read once for one report."""
+    period = figures.period(start, end)
+    territory = figures.territory
+    return MasterplanData(
+        territory=territory,
+        period=period,
+        generated=datetime.now(UTC).date(),
+        indicators=await figures.indicators(period),
+        procedure=await figures.procedure(period),
+        rule_sets=[(p.starts_on, territory.rule_set_on(p.starts_on)) for p in territory.rule_sets],
+        territory_file=territory_file_text(territory, territory_file),
+    )
+
+
+def render_html(data: MasterplanData, lang: Lang = "it") -> str:
+    """The Masterplan as one HTML document."""
+    template = _environment().get_template("masterplan.html.j2")
+    return template.render(
+        lang=lang,
+        t=lambda key: text(key, lang),
+        label=lambda key: label(key, lang),
+        count=counter(lang, data.territory.disclosure_threshold),
+        euro=euro,
+        territory=data.territory,
+        period=data.period,
+        generated=data.generated,
+        indicators=data.indicators,
+        procedure=data.procedure,
+        charts=charts(data.indicators, data.procedure, lang),
+        bottlenecks=data.bottlenecks,
+        rule_sets=data.rule_sets,
+        territory_file=data.territory_file,
+    )
 
 
 async def render_masterplan(
     figures: Figures, start: date | None, end: date | None, lang: Lang = "it", territory_file: Path | None = None
 ) -> str:
     """The Masterplan of a period as one HTML document."""
-    period = figures.period(start, end)
-    indicators = await figures.indicators(period)
-    procedure = await figures.procedure(period)
-    territory = figures.territory
-    rule_sets = [(p.starts_on, territory.rule_set_on(p.starts_on)) for p in territory.rule_sets]
-    template = _environment().get_template("masterplan.html.j2")
-    return template.render(
-        lang=lang,
-        t=lambda key: text(key, lang),
-        label=lambda key: label(key, lang),
-        count=counter(lang, territory.disclosure_threshold),
-        euro=_euro,
-        territory=territory,
-        period=period,
-        generated=datetime.now(UTC).date(),
-        indicators=indicators,
-        procedure=procedure,
-        charts=charts(indicators, procedure, lang),
-        bottlenecks=[p for p in procedure["phases"] if p["bottleneck"]],
-        rule_sets=rule_sets,
-        territory_file=territory_file_text(territory, territory_file),
-    )
+    return render_html(await masterplan_data(figures, start, end, territory_file), lang)

@@ -54,6 +54,13 @@ _TEXTS: dict[str, tuple[str, str]] = {
     ),
     "territory_file": ("Il file del territorio", "The territory file"),
     "rule_sets": ("Regole regionali applicate", "Regional rules applied"),
+    "lead": ("capofila", "lead municipality"),
+    "total": ("Totale", "Total"),
+    "page": ("Pagina", "Page"),
+    "rule_summary": (
+        "min. {allowance}/mese · presenza {attendance}% · {shortest}-{longest} mesi · max {hours} h/sett.",
+        "min. {allowance}/month · attendance {attendance}% · {shortest}-{longest} months · max {hours} h/week",
+    ),
     "yes": ("sì", "yes"),
     "no": ("no", "no"),
 }

@@ -3,22 +3,47 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
+from typing import Literal
 
 from cantiere_runtime.db import create_engine
 from cantiere_runtime.migrate import migrate
 
 from cantiere_monitoring.bootstrap import COMPONENT, Settings, load_settings_territory
-from cantiere_monitoring.report.masterplan import render_masterplan
+from cantiere_monitoring.report.masterplan import masterplan_data, render_html
+from cantiere_monitoring.report.pdf import render_pdf
 from cantiere_monitoring.report.texts import Lang
 from cantiere_monitoring.service_layer.figures import Figures
 
+Format = Literal["html", "pdf"]
+FORMATS: dict[str, Format] = {".html": "html", ".htm": "html", ".pdf": "pdf"}
 
-async def masterplan_html(settings: Settings, start: date | None, end: date | None, lang: Lang) -> str:
-    """The report of the settings' database and territory."""
+
+def format_for(out: Path, asked: str | None = None) -> Format:
+    """The format asked for, else the one the file name's suffix says, else HTML; ValueError if unknown."""
+    if asked is not None:
+        if asked not in ("html", "pdf"):
+            raise ValueError(f"the format is 'html' or 'pdf', not {asked!r}")
+        return "pdf" if asked == "pdf" else "html"
+    if out.suffix and out.suffix.lower() not in FORMATS:
+        raise ValueError(f"cannot tell the format from {out.name!r}: name it .html or .pdf, or pass --format")
+    return FORMATS.get(out.suffix.lower(), "html")
+
+
+async def masterplan_document(
+    settings: Settings, start: date | None, end: date | None, lang: Lang, fmt: Format = "html"
+) -> bytes:
+    """The report of the settings' database and territory, as UTF-8 HTML or as PDF."""
     engine = create_engine(settings.database_url)
     try:
         await migrate(engine, COMPONENT)
-        territory = load_settings_territory(settings)
-        return await render_masterplan(Figures(engine, territory), start, end, lang, settings.territory_file)
+        figures = Figures(engine, load_settings_territory(settings))
+        data = await masterplan_data(figures, start, end, settings.territory_file)
     finally:
         await engine.dispose()
+    return render_pdf(data, lang) if fmt == "pdf" else render_html(data, lang).encode("utf-8")
+
+
+async def masterplan_html(settings: Settings, start: date | None, end: date | None, lang: Lang) -> str:
+    """The report of the settings' database and territory as HTML."""
+    return (await masterplan_document(settings, start, end, lang)).decode("utf-8")
