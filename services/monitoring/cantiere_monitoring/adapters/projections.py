@@ -37,7 +37,7 @@ from cantiere_events.placements import (
 )
 from cantiere_events.referrals import ConsentRecorded, ConsentWithdrawn, PersonalDataErased, ReferralSubmitted
 from cantiere_runtime.store import Recorded
-from sqlalchemy import Table, delete, func, select
+from sqlalchemy import Table, delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from cantiere_monitoring.adapters.tables import (
@@ -175,8 +175,9 @@ class AggregateStatisticsConsent:
 
 
 async def _erased(conn: AsyncConnection, key: dict[str, str]) -> bool:
-    found = await conn.scalar(select(func.max(statistics_consent.c.erased)).where(
-        statistics_consent.c.person_id == key["person_id"]))  # fmt: skip
+    # One row per person (its primary key); PostgreSQL has no max() over booleans.
+    row = statistics_consent.c
+    found = await conn.scalar(select(row.erased).where(row.person_id == key["person_id"]))
     return bool(found)
 
 
