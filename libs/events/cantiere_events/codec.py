@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from cantiere_events.base import Audience
 from cantiere_events.envelope import Actor, Envelope, Metadata
 from cantiere_events.errors import InvalidEnvelope, UnsupportedVersion
-from cantiere_events.registry import EventRegistry
+from cantiere_events.registry import EventRegistry, plain_errors
 from cantiere_events.subjects import build_subject
 
 SPEC_VERSION = "1.0"
@@ -89,8 +89,8 @@ def decode(data: bytes, headers: Mapping[str, str] | None, registry: EventRegist
     """
     h = {k.lower(): v for k, v in (headers or {}).items()}
     if h.get("ce-specversion") != SPEC_VERSION:
-        found = h.get("ce-specversion")
-        raise InvalidEnvelope(f"not a CloudEvents {SPEC_VERSION} message (ce-specversion is {found!r})")
+        # Header values are never echoed: a malformed message may carry anything.
+        raise InvalidEnvelope(f"not a CloudEvents {SPEC_VERSION} message (ce-specversion missing or different)")
     if "ce-type" not in h:
         raise InvalidEnvelope("header ce-type is missing")
     event_type = h["ce-type"]
@@ -107,15 +107,20 @@ def decode(data: bytes, headers: Mapping[str, str] | None, registry: EventRegist
         actor = {"user_id": h["ce-actorid"], "role": h.get("ce-actorrole", "")}
     fields = {field: h.get(f"ce-{attr}") for attr, field in _EXTENSIONS.items()}
     try:
+        event_id = uuid.UUID(h["ce-id"])
+    except ValueError:
+        raise InvalidEnvelope(f"{event_type}: malformed CloudEvents headers: ce-id is not a UUID") from None
+    try:
         meta = Metadata(
-            event_id=uuid.UUID(h["ce-id"]),
+            event_id=event_id,
             event_type=event_type,
             occurred_at=h["ce-time"],  # type: ignore[arg-type]
             actor=Actor.model_validate(actor) if actor else None,
             **{**fields, "schema_version": payload.event_version},  # type: ignore[arg-type]
         )
-    except (ValueError, ValidationError) as exc:
-        raise InvalidEnvelope(f"{event_type}: malformed CloudEvents headers: {exc}") from None
+    except ValidationError as exc:
+        # Locations and messages only: pydantic's own text would echo the offending values.
+        raise InvalidEnvelope(f"{event_type}: malformed CloudEvents headers: {plain_errors(exc)}") from None
     if meta.audience is Audience.PRIVATE:
         raise InvalidEnvelope("a private event was found on the bus")
     if (meta.audience, meta.producer) != (model.audience, model.producer):

@@ -28,7 +28,7 @@ def _not_personal(value: str) -> str:
 class Actor(BaseModel):
     """Who caused an event: a pseudonymous user id and a role, never a name."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
     user_id: str = Field(pattern=r"^[A-Za-z0-9_:-]{1,64}$")
     role: str = Field(pattern=r"^[a-z_]{1,40}$")
@@ -39,7 +39,7 @@ class Actor(BaseModel):
 class Metadata(BaseModel):
     """Everything about an event except its payload; maps one to one onto CloudEvents attributes."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
     event_id: uuid.UUID
     event_type: str
@@ -60,7 +60,7 @@ class Metadata(BaseModel):
 class Envelope(BaseModel):
     """A public event ready to cross the bus: metadata plus payload."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
     metadata: Metadata
     payload: SerializeAsAny[Event]

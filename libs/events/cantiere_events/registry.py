@@ -131,7 +131,7 @@ class EventRegistry:
         try:
             return model.model_validate(lifted)
         except ValidationError as exc:
-            raise InvalidPayload(event_type, _plain(exc)) from None
+            raise InvalidPayload(event_type, plain_errors(exc)) from None
 
     @staticmethod
     def dump(event: Event) -> str:
@@ -139,7 +139,8 @@ class EventRegistry:
         return event.model_dump_json()
 
 
-def _plain(exc: ValidationError) -> str:
+def plain_errors(exc: ValidationError) -> str:
+    """A validation error as locations and messages only, never the offending input."""
     parts = []
     for err in exc.errors()[:5]:
         where = ".".join(str(p) for p in err["loc"]) or "payload"

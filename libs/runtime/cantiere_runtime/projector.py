@@ -41,6 +41,9 @@ class Projection(Protocol):
 
     name: str
     tables: Sequence[Table]
+    # Optional: ``fail_closed = True`` on a projection whose events protect people (safety
+    # constraints, consent, erasure): it then stops on an event it cannot apply instead of
+    # dead-lettering it and moving on (see StreamProjector).
 
     async def apply(self, conn: AsyncConnection, recorded: Recorded) -> None:
         """Change the read model for one event, inside the caller's transaction."""

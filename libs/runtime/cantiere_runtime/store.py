@@ -10,13 +10,15 @@ from datetime import datetime
 from typing import Any
 
 from cantiere_events import Actor, Envelope, Event, EventRegistry, Metadata, Producer, encode, uuid7, wrap
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from cantiere_runtime.db import READ_ONLY
 from cantiere_runtime.schema import events as events_table
 from cantiere_runtime.schema import outbox as outbox_table
+
+APPEND_LOCK_KEY = 0x43414E54  # "CANT": one advisory lock per database (each service has its own database)
 
 
 class ConcurrencyError(Exception):
@@ -124,6 +126,12 @@ class EventStore:
             return expected_version
         try:
             async with self._tx(conn) as c:
+                if c.dialect.name == "postgresql":
+                    # Positions come from a sequence when rows are inserted, not when they commit:
+                    # without this lock a later position could commit first, and a local projector
+                    # that has moved past it would never see the earlier one. SQLite's BEGIN
+                    # IMMEDIATE already serializes writers.
+                    await c.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK_KEY})
                 current = await c.scalar(
                     select(func.coalesce(func.max(events_table.c.aggregate_version), 0)).where(
                         events_table.c.aggregate_id == aggregate_id

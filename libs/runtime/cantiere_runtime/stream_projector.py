@@ -50,6 +50,7 @@ class StreamProjector:
     ack_wait: float = 30.0
     fetch_timeout: float = 1.0
     retry_delay: float = 0.05
+    max_retry_delay: float = 5.0
     applied: int = field(default=0, init=False)
     dead_lettered: int = field(default=0, init=False)
 
@@ -156,23 +157,31 @@ class StreamProjector:
                     if await apply_once(self.engine, self.projection, recorded):
                         self.applied += 1
             except Exception as exc:
-                if msg.metadata.num_delivered >= self.max_deliver:
+                delivered = msg.metadata.num_delivered
+                if delivered >= self.max_deliver and self._may_skip(exc):
                     await self._dead_letter(msg, exc)
                     continue
-                log.warning(
-                    "projection_retry",
+                blocked = delivered >= self.max_deliver
+                (log.error if blocked else log.warning)(
+                    "projection_blocked" if blocked else "projection_retry",
                     projection=self.projection.name,
                     stream_sequence=msg.metadata.sequence.stream,
-                    delivered=msg.metadata.num_delivered,
+                    delivered=delivered,
                     reason=_safe_reason(exc),
                 )
-                await asyncio.sleep(self.retry_delay * 2 ** msg.metadata.num_delivered)
+                await asyncio.sleep(min(self.max_retry_delay, self.retry_delay * 2**delivered))
                 # Nak this one and the rest in order, so nothing after it is applied before it.
                 for later in msgs[index:]:
                     await later.nak()
                 return index
             await msg.ack_sync()
         return len(msgs)
+
+    def _may_skip(self, exc: BaseException) -> bool:
+        # A fail-closed projection (safety constraints, consent, erasure) must never move past
+        # an event it could read but not apply: it stops and retries, loudly, until fixed. Only
+        # a message nobody can decode is set aside, since retrying it can never succeed.
+        return isinstance(exc, ContractError) or not getattr(self.projection, "fail_closed", False)
 
     async def _dead_letter(self, msg: Msg, exc: BaseException) -> None:
         seq = msg.metadata.sequence.stream

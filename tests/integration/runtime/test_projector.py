@@ -192,3 +192,28 @@ async def test_concurrent_catch_ups_of_a_local_projection_apply_each_event_once(
     counts = await asyncio.gather(*(projector.catch_up() for _ in range(4)))
     assert sum(counts) == 20
     assert await _ticks(engine) == {"c-0": (20, 19)}
+
+
+async def test_a_fail_closed_projection_never_skips_an_event_it_cannot_apply(
+    engine: AsyncEngine, nc: nats.NATS
+) -> None:
+    class Protective(TicksPerCounter):
+        fail_closed = True
+
+    await _with_read_model(engine)
+    await _published(engine, nc, aggregates=1, per_aggregate=3)
+    projection = Protective(fail_on=1)
+    projector = _projector(engine, nc, projection=projection, max_deliver=2, retry_delay=0.01, max_retry_delay=0.05)
+    stop = asyncio.Event()
+    task = asyncio.create_task(projector.run(stop))
+    await asyncio.sleep(1.0)
+    assert projector.dead_lettered == 0
+    assert await _ticks(engine) == {"c-0": (1, 0)}  # stopped before n=1, nothing after it applied
+    projection.fail_on = None  # the bug is fixed: the projection resumes where it stopped
+    for _ in range(100):
+        if (await _ticks(engine)).get("c-0", (0, 0))[0] == 3:
+            break
+        await asyncio.sleep(0.05)
+    stop.set()
+    await task
+    assert await _ticks(engine) == {"c-0": (3, 2)}

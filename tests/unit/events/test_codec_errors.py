@@ -132,3 +132,14 @@ def test_a_private_event_on_the_bus_is_refused() -> None:
     message = closed()
     with pytest.raises(InvalidEnvelope, match="private"):
         decode(message.data, with_headers(message, ce_audience="private"), PUBLIC)
+
+
+
+def test_a_malformed_header_is_reported_without_echoing_its_value() -> None:
+    message = closed()
+    secret = "mario.rossi@example.org"
+    headers = {**message.headers, "ce-actorid": secret, "ce-actorrole": "social_worker"}
+    with pytest.raises(InvalidEnvelope) as err:
+        decode(message.data, headers, PUBLIC)
+    assert secret not in str(err.value)
+    assert "user_id" in str(err.value)
