@@ -28,9 +28,23 @@ ACCOUNT = "CANTIERE"
 PUBLIC, RESTRICTED, DEADLETTER = "CANTIERE_PUBLIC", "CANTIERE_RESTRICTED", "CANTIERE_DEADLETTER"
 ADMIN_USER = "cantiere-admin"
 # Every JetStream reply (API answers, pull deliveries, publish acks) and every rpc answer
-# arrives on an inbox under this prefix: the nats-py default. See README "Inboxes".
-INBOX = "_INBOX"
+# arrives on an inbox "<prefix>.<nuid>[.<token>]". "_INBOX" is the nats-py default: only the
+# admin (`cantiere streams` cannot set a prefix) still uses it. See README "Inboxes".
+DEFAULT_INBOX = "_INBOX"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+def inbox_prefix(user: str) -> str:
+    """A user's own inbox prefix: ``_INBOX_<user>``, e.g. ``_INBOX_placements-ati-cantiere``.
+
+    One token, not ``_INBOX.<user>``: NATS wildcards match whole tokens, so the grant
+    ``_INBOX_<user>.>`` covers this user's inboxes and nothing else, and neither a
+    default-prefix grant (``_INBOX.>``, the admin's) nor any other user's grant covers it.
+    nats-py builds every inbox from it (new_inbox, request's reply mux, pull
+    subscriptions' delivery subject, publish_async's ack prefix). Services read it from
+    ``CANTIERE_NATS__INBOX_PREFIX``.
+    """
+    return f"{DEFAULT_INBOX}_{user}"
 
 
 def password_variable(code: str) -> str:
@@ -68,7 +82,7 @@ class Consumer:
         subjects = [
             f"$JS.API.CONSUMER.INFO.{s}.{d}",
             f"$JS.API.CONSUMER.DELETE.{s}.{d}",  # a projection rebuild drops and recreates its consumer
-            f"$JS.API.CONSUMER.MSG.NEXT.{s}.{d}",  # a pull fetch is a publish here; messages come on _INBOX
+            f"$JS.API.CONSUMER.MSG.NEXT.{s}.{d}",  # a pull fetch is a publish here; messages come on its inbox
             f"$JS.ACK.{s}.{d}.>",  # ack/nak/term are publishes to the delivered message's reply subject
         ]
         if self.filter is None:
@@ -99,21 +113,34 @@ class User:
     stream_info: list[str] = field(default_factory=list)
     allow_responses: bool = False
     admin: bool = False
-    inbox: bool = True  # every client needs its replies; a leaf link does not
+    inbox: bool = True  # every client needs its replies (on its own prefix); a leaf link does not
+
+    @property
+    def inbox_prefix(self) -> str:
+        """What this user's client must pass as ``inbox_prefix`` (CANTIERE_NATS__INBOX_PREFIX)."""
+        return DEFAULT_INBOX if self.admin else inbox_prefix(self.name)
 
     def render(self) -> str:
-        lines = [f"      # {self.comment}", "      {", f'        user: "{self.name}"']
+        lines = [f"      # {self.comment}"]
+        if self.admin:
+            lines.append(f"      # Client: default inbox prefix {DEFAULT_INBOX} (`cantiere streams` takes only a URL)")
+        elif self.inbox:
+            lines.append(f"      # Client setting: CANTIERE_NATS__INBOX_PREFIX={self.inbox_prefix}")
+        lines += ["      {", f'        user: "{self.name}"']
         lines.append(f"        password: ${self.password_var}")
         if self.admin:
             # The bootstrap identity: declares streams (and may pre-create consumers). No event subject.
-            lines.append(f'        permissions: {{ publish: ["$JS.API.>"], subscribe: ["{INBOX}.>"] }}')
+            # `cantiere streams` connects with the default prefix, so its replies come on _INBOX.>;
+            # no other user's inbox lives there (theirs are _INBOX_<user>.>, another first token).
+            lines.append(f'        permissions: {{ publish: ["$JS.API.>"], subscribe: ["{DEFAULT_INBOX}.>"] }}')
             lines.append("      }")
             return "\n".join(lines)
         publish = list(self.publish)
         for consumer in self.consumers:
             publish += consumer.api_subjects()
         publish += [f"$JS.API.STREAM.INFO.{s}" for s in self.stream_info]
-        subscribe = [*self.subscribe, f"{INBOX}.>"] if self.inbox else list(self.subscribe)
+        # Its own inboxes only: nobody may listen to another user's replies.
+        subscribe = [*self.subscribe, f"{self.inbox_prefix}.>"] if self.inbox else list(self.subscribe)
         lines.append("        permissions: {")
         lines.append(_allow_deny("publish", publish, self.deny_publish))
         lines.append(_allow_deny("subscribe", subscribe, self.deny_subscribe))
@@ -163,12 +190,16 @@ def referrals_user(m: str) -> User:
     )
 
 
+def placements_user_name(c: str) -> str:
+    return f"placements-{c}"
+
+
 def placements_user(c: str) -> User:
     from cantiere_placements.bootstrap import intake_subscriptions
 
     consumers = consumers_of(intake_subscriptions(c))
     return User(
-        name=f"placements-{c}",
+        name=placements_user_name(c),
         password_var=password_variable(c),
         comment=f"Consortium {c}: reads every municipality's referrals events, public and restricted; asks rpc.",
         publish=[
@@ -213,19 +244,25 @@ def monitoring_user(code: str) -> User:
     )
 
 
-def leaf_user(m: str) -> User:
+def leaf_user(m: str, consortium: str) -> User:
     """The hub-side login of municipality m's leaf server (see leaf/bari-leaf.conf).
 
     On a leaf connection, publish is what the leaf may send into the hub and subscribe
     what the hub sends down to it. Events go up only by the hub sourcing the leaf's
     BARI_OUTBOX-like stream (deliveries on cantiere-sourcing.<m>.>); rpc answers go up
-    on the requester's inbox.
+    on the requester's inbox, i.e. under the consortium's own prefix (the only rpc client).
     """
     return User(
         name=f"leaf-{m}",
         password_var=password_variable(f"leaf-{m}"),
         comment=f"Leaf server on the premises of {m} (hub side of the leaf link).",
-        publish=[f"cantiere-sourcing.{m}.>", f"{INBOX}.>"],
+        publish=[
+            f"cantiere-sourcing.{m}.>",
+            # Replies of the leaf's JetStream to the hub server's own (source consumer) requests,
+            # which use the default prefix; no service's inbox lives under it.
+            f"{DEFAULT_INBOX}.>",
+            f"{inbox_prefix(placements_user_name(consortium))}.>",  # rpc answers to the consortium
+        ],
         subscribe=[
             f"cantiere.public.placements.{m}.>",
             f"cantiere.rpc.referrals.{m}.>",
@@ -257,7 +294,7 @@ def users_for(territory: dict, leaves: tuple[str, ...] = ()) -> list[User]:
         *[referrals_user(m) for m in municipalities],
         placements_user(consortium),
         monitoring_user(monitoring),
-        *[leaf_user(m) for m in leaves],
+        *[leaf_user(m, consortium) for m in leaves],
         admin,
     ]
 
@@ -272,6 +309,9 @@ def render(territory: dict, source: str, leaves: tuple[str, ...] = ()) -> str:
         "#",
         "# Environment variables nats-server needs:",
         *[f"#   {u.password_var:<32} user {u.name}" for u in users],
+        "#",
+        "# Each client connects with its user's own inbox prefix (CANTIERE_NATS__INBOX_PREFIX, noted above",
+        "# each user) and may subscribe to that prefix only: nobody reads another user's replies.",
         "",
         "accounts: {",
         f"  {ACCOUNT}: {{",

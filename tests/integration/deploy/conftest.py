@@ -52,6 +52,16 @@ def password_of(user: str) -> str:
     return f"pw-{user}"
 
 
+# nats-py's own default, what a client that forgets CANTIERE_NATS__INBOX_PREFIX uses.
+DEFAULT_INBOX = generate.DEFAULT_INBOX
+OWN = "own"  # connect_as(user): the user's own prefix, as its service connects
+
+
+def inbox_prefix_of(user: str) -> str:
+    """The inbox prefix a pilot user connects with (the admin keeps the default)."""
+    return DEFAULT_INBOX if user == generate.ADMIN_USER else generate.inbox_prefix(user)
+
+
 @pytest.fixture(scope="module")
 def pilot_nats(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NatsServer]:
     """nats-server on a free port, with a wrapper config that includes the committed accounts.conf."""
@@ -90,15 +100,19 @@ class Errors:
         return [e for e in self.seen if "permissions violation" in e.lower()]
 
 
-Connect = Callable[[str], Awaitable[tuple[Client, Errors]]]
+# connect_as(user) connects with the user's own inbox prefix; connect_as(user, inbox_prefix=...) with another.
+Connect = Callable[..., Awaitable[tuple[Client, Errors]]]
 
 
 @pytest_asyncio.fixture
 async def connect_as(pilot_nats: NatsServer) -> AsyncIterator[Connect]:
-    """Open connections as pilot users (closed at the end); the admin declares the streams first."""
+    """Open connections as pilot users, each with its own inbox prefix (closed at the end).
+
+    The admin declares the streams first.
+    """
     opened: list[Client] = []
 
-    async def _connect(user: str) -> tuple[Client, Errors]:
+    async def _connect(user: str, inbox_prefix: str = OWN) -> tuple[Client, Errors]:
         errors = Errors()
         nc = await nats.connect(
             pilot_nats.url,
@@ -108,6 +122,8 @@ async def connect_as(pilot_nats: NatsServer) -> AsyncIterator[Connect]:
             allow_reconnect=False,
             connect_timeout=2,
             name=f"test-{user}",
+            # As cantiere_runtime.bus.connect does with CANTIERE_NATS__INBOX_PREFIX.
+            inbox_prefix=inbox_prefix_of(user) if inbox_prefix == OWN else inbox_prefix,
         )
         opened.append(nc)
         return nc, errors

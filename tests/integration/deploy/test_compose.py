@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from .conftest import DEPLOY, REPO
+from .conftest import DEPLOY, REPO, generate
 
 COMPOSE = yaml.safe_load((REPO / "docker-compose.yml").read_text(encoding="utf-8"))
 SERVICES = COMPOSE["services"]
@@ -19,6 +19,7 @@ ENV_KEYS = {
     "CANTIERE_NATS__URL",
     "CANTIERE_NATS__USER",
     "CANTIERE_NATS__PASSWORD",
+    "CANTIERE_NATS__INBOX_PREFIX",
     "CANTIERE_PARTNER",
     "CANTIERE_TOKEN_SECRET",
     "CANTIERE_ENVIRONMENT",
@@ -46,6 +47,8 @@ def test_each_app_runs_its_service_with_its_own_identity_database_and_port() -> 
         assert service["command"] == ["python", "-m", module, "serve"]
         assert env["CANTIERE_PARTNER"] == partner
         assert env["CANTIERE_NATS__USER"] == nats_user
+        # Its own inboxes, the only ones accounts.conf lets it subscribe to.
+        assert env["CANTIERE_NATS__INBOX_PREFIX"] == generate.inbox_prefix(nats_user)
         assert env["CANTIERE_ENVIRONMENT"] == "production"
         assert env["CANTIERE_DATABASE_URL"].startswith("postgresql://")
         databases.add(env["CANTIERE_DATABASE_URL"].rsplit("/", 1)[1])

@@ -69,6 +69,28 @@ def test_every_pilot_municipality_gets_its_own_referrals_user() -> None:
     assert 'user: "placements-ati-cantiere"' in text and 'user: "monitoring-cabina-di-regia"' in text
 
 
+def test_each_service_user_may_subscribe_to_its_own_inbox_prefix_only() -> None:
+    territory = generate.yaml.safe_load(generate.DEFAULT_TERRITORY.read_text(encoding="utf-8"))
+    users = generate.users_for(territory, leaves=("bari",))
+    prefixes = {u.name: generate.inbox_prefix(u.name) for u in users if u.inbox and not u.admin}
+    assert len(set(prefixes.values())) == len(prefixes)
+    for user in users:
+        text = user.render()
+        subscribe = text.split("subscribe:", 1)[1]
+        inbox_grants = set(re.findall(r'"(_INBOX[^"]*)"', subscribe))
+        if user.admin:
+            assert inbox_grants == {"_INBOX.>"}  # `cantiere streams`, default prefix
+        elif user.inbox:
+            assert inbox_grants == {f"{prefixes[user.name]}.>"}, user.name
+            assert f"CANTIERE_NATS__INBOX_PREFIX={prefixes[user.name]}" in text
+        else:  # a leaf link subscribes to no inbox
+            assert inbox_grants == set(), user.name
+    # The committed file carries the same grants (and nobody but the admin gets _INBOX.>).
+    committed = (NATS_DIR / "accounts.conf").read_text(encoding="utf-8")
+    subscribe_blocks = re.findall(r"subscribe: \{\s*allow: \[(.*?)\]", committed, re.S)
+    assert subscribe_blocks and all('"_INBOX.>"' not in block for block in subscribe_blocks)
+
+
 def test_no_password_is_written_in_any_config() -> None:
     for config in CONFIGS:
         for line in config.read_text(encoding="utf-8").splitlines():

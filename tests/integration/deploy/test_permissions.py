@@ -12,7 +12,7 @@ from nats.errors import Error as NatsError
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import Error as JsError
 
-from .conftest import Connect, Errors, generate
+from .conftest import DEFAULT_INBOX, Connect, Errors, generate, inbox_prefix_of
 
 PUBLIC, RESTRICTED = generate.PUBLIC, generate.RESTRICTED
 MONITORING = "monitoring-cabina-di-regia"
@@ -293,3 +293,138 @@ async def test_the_consortium_cannot_publish_as_a_municipality(connect_as: Conne
     with pytest.raises(REFUSED):
         await nc.jetstream().publish("cantiere.public.referrals.bari.ReferralSubmitted", b"{}", timeout=1)
     await violation(nc, errors, "cantiere.public.referrals.bari.ReferralSubmitted")
+
+
+# --- inboxes --------------------------------------------------------------------------------------
+# Each user's replies (API answers, pull deliveries, publish acks, rpc answers) arrive under its own
+# prefix _INBOX_<user>, and only that user may subscribe there. See deploy/README.md, "Inboxes".
+
+
+@pytest.mark.parametrize("snooper", [MONITORING, BARI])
+async def test_nobody_may_subscribe_to_the_consortiums_inboxes(connect_as: Connect, snooper: str) -> None:
+    nc, errors = await connect_as(snooper)
+    consortium_inboxes = f"{inbox_prefix_of(CONSORTIUM)}.>"
+    await nc.subscribe(consortium_inboxes)
+    assert "subscription" in (await violation(nc, errors, consortium_inboxes)).lower()
+    # Nor the default inbox space, nor one of the consortium's inboxes by its full name.
+    await nc.subscribe(f"{DEFAULT_INBOX}.>")
+    await violation(nc, errors, f"{DEFAULT_INBOX}.>")
+    one_inbox = f"{inbox_prefix_of(CONSORTIUM)}.{nats.nuid.NUID().next().decode()}"
+    await nc.subscribe(one_inbox)
+    await violation(nc, errors, one_inbox)
+
+
+async def test_monitoring_hears_nothing_of_the_consortiums_restricted_fetch_and_rpc(connect_as: Connect) -> None:
+    await publish_events(connect_as)
+    spy, spy_errors = await connect_as(MONITORING)
+    overheard: list[str] = []
+
+    async def record(msg) -> None:  # type: ignore[no-untyped-def]
+        overheard.append(msg.subject)
+
+    for subject in [f"{inbox_prefix_of(CONSORTIUM)}.>", f"{DEFAULT_INBOX}.>"]:
+        await spy.subscribe(subject, cb=record)
+    await spy.flush()
+
+    bari, _ = await connect_as(BARI)
+
+    async def answer(msg) -> None:  # type: ignore[no-untyped-def]
+        await msg.respond(b'{"name": "Maria", "phone": "+39 080 000000"}')
+
+    await bari.subscribe("cantiere.rpc.referrals.bari.contact-details", cb=answer)
+    await bari.flush()
+    consortium, _ = await connect_as(CONSORTIUM)
+    reply = await consortium.request("cantiere.rpc.referrals.bari.contact-details", b"{}", timeout=2)
+    assert b"Maria" in reply.data
+    durable, subjects = consortium_subscription_on(RESTRICTED)
+    read = await fetch_all(consortium, RESTRICTED, durable, filtered(durable, subjects[0]))
+    assert "cantiere.restricted.referrals.bari.SafetyConstraintRecorded" in read
+
+    await violation(spy, spy_errors, f"{inbox_prefix_of(CONSORTIUM)}.>")  # both subscriptions were refused
+    await violation(spy, spy_errors, f"{DEFAULT_INBOX}.>")
+    await spy.flush()
+    await asyncio.sleep(0.1)
+    assert overheard == []
+
+
+async def test_the_consortium_gets_its_rpc_answers_on_its_own_inbox(connect_as: Connect) -> None:
+    bari, bari_errors = await connect_as(BARI)
+
+    async def answer(msg) -> None:  # type: ignore[no-untyped-def]
+        await msg.respond(b'{"cleared": true}')
+
+    await bari.subscribe("cantiere.rpc.referrals.bari.clearance", queue="referrals-bari", cb=answer)
+    await bari.flush()
+    consortium, errors = await connect_as(CONSORTIUM)
+    reply = await consortium.request("cantiere.rpc.referrals.bari.clearance", b"{}", timeout=2)
+    assert reply.data == b'{"cleared": true}'
+    assert reply.subject.startswith(f"{inbox_prefix_of(CONSORTIUM)}.")  # the reply came on its own prefix
+    assert not errors.violations() and not bari_errors.violations()
+
+
+async def test_jetstream_replies_use_the_own_prefix_api_pull_and_publish_acks(connect_as: Connect) -> None:
+    await publish_events(connect_as)
+    nc, errors = await connect_as(CONSORTIUM)
+    prefix = inbox_prefix_of(CONSORTIUM)
+    js = nc.jetstream(timeout=2)
+    # API answers (request mux).
+    info = await js.stream_info(RESTRICTED)
+    assert info.config.name == RESTRICTED
+    # Pull deliveries from the restricted stream.
+    durable, subjects = consortium_subscription_on(RESTRICTED)
+    await js.add_consumer(RESTRICTED, filtered(durable, subjects[0]))
+    sub = await js.pull_subscribe_bind(durable, RESTRICTED)
+    assert sub._sub.subject.startswith(f"{prefix}.")
+    msgs = await sub.fetch(50, timeout=2)
+    assert msgs and all(m.reply.startswith(f"$JS.ACK.{RESTRICTED}.{durable}.") for m in msgs)
+    for msg in msgs:
+        await msg.ack_sync()
+    await sub.unsubscribe()
+    # Publish acks of publish_async (its own reply prefix).
+    future = await js.publish_async(
+        "cantiere.public.placements.bari.InternshipStarted", b"{}", headers={"Nats-Msg-Id": str(uuid.uuid4())}
+    )
+    ack = await asyncio.wait_for(future, 2)
+    assert ack.stream == PUBLIC
+    assert not errors.violations()
+
+
+async def test_a_municipality_fetches_with_its_own_prefix(connect_as: Connect) -> None:
+    await publish_events(connect_as)
+    nc, errors = await connect_as(MOLA)
+    durable = municipal_durable("mola-di-bari")
+    read = await fetch_all(nc, PUBLIC, durable, filtered(durable, "cantiere.public.placements.mola-di-bari.>"))
+    assert read and set(read) == {"cantiere.public.placements.mola-di-bari.InternshipStarted"}
+    assert not errors.violations()
+
+
+@pytest.mark.parametrize("user", [CONSORTIUM, MONITORING, BARI])
+async def test_a_client_that_forgets_its_prefix_fails_fast_at_jetstream(connect_as: Connect, user: str) -> None:
+    nc, errors = await connect_as(user, inbox_prefix=DEFAULT_INBOX)  # nats-py's default: _INBOX
+    js = nc.jetstream(timeout=1)
+    started = asyncio.get_running_loop().time()
+    with pytest.raises(TimeoutError):
+        # The outer bound only guards the test itself: nats-py's own 1 s timeout must fire first.
+        await asyncio.wait_for(js.stream_info(PUBLIC), 5)
+    assert asyncio.get_running_loop().time() - started < 3
+    # What the operator sees in the logs (bus._error_cb logs it as nats_permission_violation).
+    message = await violation(nc, errors, f"{DEFAULT_INBOX}.")
+    assert "subscription" in message.lower()
+
+
+async def test_a_consortium_without_its_prefix_can_neither_fetch_nor_get_publish_acks(connect_as: Connect) -> None:
+    await publish_events(connect_as)
+    nc, errors = await connect_as(CONSORTIUM, inbox_prefix=DEFAULT_INBOX)
+    durable, _ = consortium_subscription_on(RESTRICTED)
+    js = nc.jetstream(timeout=1)
+    # A pull fetch: its delivery subscription is refused, so nothing arrives; fetch gives up.
+    sub = await js.pull_subscribe_bind(durable, RESTRICTED)
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(sub.fetch(1, timeout=1), 5)
+    # publish_async's future would wait forever: its ack never comes, so bound it (as the relay does).
+    future = await js.publish_async(
+        "cantiere.public.placements.bari.InternshipStarted", b"{}", headers={"Nats-Msg-Id": str(uuid.uuid4())}
+    )
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(future, 1)
+    assert "subscription" in (await violation(nc, errors, f"{DEFAULT_INBOX}.")).lower()
