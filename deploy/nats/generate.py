@@ -172,9 +172,9 @@ def _deadletter(durable: str) -> str:
 
 
 def referrals_user(m: str) -> User:
-    from cantiere_referrals.projections import consortium_subscription
+    from cantiere_referrals.projections import consortium_subscriptions
 
-    consumers = consumers_of([sub] if (sub := consortium_subscription(m)) else [])
+    consumers = consumers_of(consortium_subscriptions(m))
     return User(
         name=f"referrals-{m}",
         password_var=password_variable(m),
@@ -184,7 +184,11 @@ def referrals_user(m: str) -> User:
             f"cantiere.restricted.referrals.{m}.>",
             *[_deadletter(c.durable) for c in consumers],
         ],
-        subscribe=[f"cantiere.public.placements.{m}.>", f"cantiere.rpc.referrals.{m}.>"],
+        subscribe=[
+            f"cantiere.public.placements.{m}.>",
+            f"cantiere.restricted.placements.{m}.>",  # clearances and refusals about its own people
+            f"cantiere.rpc.referrals.{m}.>",
+        ],
         consumers=consumers,
         allow_responses=True,
     )

@@ -6,7 +6,7 @@ import base64
 from pathlib import Path
 
 from cantiere_runtime.migrate import Component
-from cantiere_runtime.service import ServiceRuntime, StreamSubscription
+from cantiere_runtime.service import ServiceRuntime
 from cantiere_runtime.settings import ServiceSettings
 from cantiere_runtime.territory import TerritoryError, load_territory, territory_by_code
 from pydantic import SecretStr
@@ -56,11 +56,9 @@ def build_vault(settings: Settings) -> Vault:
 
 def build_runtime(settings: Settings, *, follow_consortium: bool = True) -> ServiceRuntime:
     """The service runtime (database, NATS, relay, projectors) for these settings."""
-    from cantiere_referrals.projections import consortium_subscription, local_projections
+    from cantiere_referrals.projections import consortium_subscriptions, local_projections
 
-    subscriptions: list[StreamSubscription] = []
-    if follow_consortium and (sub := consortium_subscription(settings.partner)) is not None:
-        subscriptions.append(sub)
+    subscriptions = consortium_subscriptions(settings.partner) if follow_consortium else []
     return ServiceRuntime(
         name=SERVICE,
         settings=settings,

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from cantiere_events import Audience, EventRegistry, Producer
-from cantiere_runtime.bus import PUBLIC_STREAM
+from cantiere_events import Audience, Producer
+from cantiere_events.contract import PUBLIC
+from cantiere_runtime.bus import PUBLIC_STREAM, RESTRICTED_STREAM
 from cantiere_runtime.projector import Projection
 from cantiere_runtime.service import StreamSubscription
 from cantiere_runtime.store import Recorded
-from sqlalchemy import insert, update
+from sqlalchemy import Table, insert, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from cantiere_referrals.adapters.tables import caseload, referrals, timeline_consortium, timeline_local
+from cantiere_referrals.adapters.tables import (
+    caseload,
+    referrals,
+    timeline_consortium,
+    timeline_consortium_restricted,
+    timeline_local,
+)
 from cantiere_referrals.domain import events as e
 
 # Tokens link people across municipalities: no screen needs them, so timelines leave them out.
@@ -107,15 +114,17 @@ class PersonTimeline:
 class ConsortiumTimeline:
     """What the consortium published about this municipality's people (intake, placements, internships)."""
 
-    name = "person_timeline_consortium"
-    tables = (timeline_consortium,)
+    def __init__(self, name: str = "person_timeline_consortium", table: Table = timeline_consortium) -> None:
+        self.name = name
+        self.table = table
+        self.tables = (table,)
 
     async def apply(self, conn: AsyncConnection, recorded: Recorded) -> None:
         person_id = getattr(recorded.event, "person_id", None)
         if person_id is None:
             return
         await conn.execute(
-            insert(timeline_consortium).values(
+            insert(self.table).values(
                 person_id=str(person_id),
                 position=recorded.position,
                 event_type=recorded.event.event_type,
@@ -130,21 +139,22 @@ def local_projections() -> tuple[Projection, ...]:
     return (CaseloadBySocialWorker(), ReferralsByStatus(), PersonTimeline())
 
 
-def consortium_registry() -> EventRegistry | None:
-    """The public contract registry, once the contract package provides it."""
-    try:
-        from cantiere_events.contract import PUBLIC
-    except ImportError:
-        return None
-    return PUBLIC
+def consortium_subscriptions(partner: str) -> list[StreamSubscription]:
+    """The consortium's events about this municipality's people, into the timeline.
 
-
-def consortium_subscription(partner: str) -> StreamSubscription | None:
-    """The consortium's public events about this municipality's people, into the timeline."""
-    registry = consortium_registry()
-    if registry is None:
-        return None
-    subject = f"cantiere.{Audience.PUBLIC.value}.{Producer.PLACEMENTS.value}.{partner}.>"
-    return StreamSubscription(
-        ConsortiumTimeline(), PUBLIC_STREAM.name, [subject], f"referrals-{partner}-timeline", registry
-    )
+    Public ones (intake, placements, internships) and restricted ones (clearances and
+    refusals, which only the consortium and the referring municipality may read).
+    deploy/nats/generate.py grants exactly these durables and filters.
+    """
+    public = f"cantiere.{Audience.PUBLIC.value}.{Producer.PLACEMENTS.value}.{partner}.>"
+    restricted = f"cantiere.{Audience.RESTRICTED.value}.{Producer.PLACEMENTS.value}.{partner}.>"
+    return [
+        StreamSubscription(ConsortiumTimeline(), PUBLIC_STREAM.name, [public], f"referrals-{partner}-timeline", PUBLIC),
+        StreamSubscription(
+            ConsortiumTimeline("person_timeline_consortium_restricted", timeline_consortium_restricted),
+            RESTRICTED_STREAM.name,
+            [restricted],
+            f"referrals-{partner}-timeline-restricted",
+            PUBLIC,
+        ),
+    ]

@@ -70,11 +70,9 @@ def consortium_restricted_durable() -> str:
 
 def municipal_durable(municipality: str) -> str:
     """The durable a municipality's referrals service follows the consortium's news with."""
-    from cantiere_referrals.projections import consortium_subscription
+    from cantiere_referrals.projections import consortium_subscriptions
 
-    sub = consortium_subscription(municipality)
-    assert sub is not None
-    return sub.durable
+    return next(sub.durable for sub in consortium_subscriptions(municipality) if sub.stream == PUBLIC)
 
 
 async def fetch_all(nc: Client, stream: str, durable: str, config: ConsumerConfig | None = None) -> list[str]:

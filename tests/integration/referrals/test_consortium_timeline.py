@@ -53,3 +53,35 @@ async def test_the_timeline_shows_the_consortiums_events_about_our_people(
         assert len(found) == 1 and found[0]["detail"]["municipality"] == "bari"
         assert "person_id" not in found[0]["detail"]
         assert rows[0]["event_type"] == "PersonRegistered" and rows[-1]["event_type"] == "ReferralAccepted"
+
+
+async def test_the_timeline_shows_the_consortiums_restricted_clearance_about_our_people(
+    tmp_path: Path, nats_url: str, nc: nats.NATS
+) -> None:
+    import uuid
+
+    from cantiere_events.placements.matching import PlacementSafetyCleared
+
+    async with running(tmp_path, nats_url) as bari:
+        pid = await bari.referred()
+        state, _ = await bari.svc.load(pid)
+        assert state is not None and state.referral_id is not None
+        event = PlacementSafetyCleared(
+            person_id=pid,
+            referral_id=state.referral_id,
+            placement_id=str(uuid.uuid4()),
+            host_id=str(uuid.uuid4()),
+            cleared=True,
+        )
+        message = encode(
+            wrap(event, partner="bari", aggregate_id=pid, aggregate_version=2, occurred_at=datetime.now(UTC))
+        )
+        assert message.subject.startswith("cantiere.restricted.placements.bari.")
+        await nc.jetstream().publish(message.subject, message.data, headers=message.headers)
+
+        async def cleared() -> list[dict[str, Any]]:
+            rows = await views.timeline(bari.runtime.engine, pid)
+            return [r for r in rows if r["event_type"] == "PlacementSafetyCleared"]
+
+        found = await eventually(cleared)
+        assert len(found) == 1 and found[0]["detail"]["cleared"] is True

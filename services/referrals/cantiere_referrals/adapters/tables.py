@@ -69,6 +69,7 @@ def _timeline(name: str) -> sa.Table:
     )
 
 
-# Two tables, one per source, so rebuilding one projection never wipes the other's rows.
+# One table per source, so rebuilding one projection never wipes another's rows.
 timeline_local = _timeline("referrals_timeline_local")
 timeline_consortium = _timeline("referrals_timeline_consortium")
+timeline_consortium_restricted = _timeline("referrals_timeline_consortium_restricted")

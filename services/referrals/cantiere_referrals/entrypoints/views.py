@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cantiere_referrals.adapters.tables import caseload as caseload_t
 from cantiere_referrals.adapters.tables import referrals as referrals_t
-from cantiere_referrals.adapters.tables import timeline_consortium, timeline_local
+from cantiere_referrals.adapters.tables import timeline_consortium, timeline_consortium_restricted, timeline_local
 from cantiere_referrals.adapters.vault import reads_of
 
 
@@ -44,8 +44,11 @@ async def timeline(engine: AsyncEngine, person_id: str) -> list[dict[str, Any]]:
     """The municipality's and the consortium's events about one person, in time order."""
     cols = ("event_type", "occurred_at", "detail")
     local = select(*(timeline_local.c[n] for n in cols)).where(timeline_local.c.person_id == person_id)
-    remote = select(*(timeline_consortium.c[n] for n in cols)).where(timeline_consortium.c.person_id == person_id)
-    both = union_all(local, remote).subquery()
+    remote = [
+        select(*(table.c[n] for n in cols)).where(table.c.person_id == person_id)
+        for table in (timeline_consortium, timeline_consortium_restricted)
+    ]
+    both = union_all(local, *remote).subquery()
     return await _rows(engine, select(both).order_by(both.c.occurred_at))
 
 
