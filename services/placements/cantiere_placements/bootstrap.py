@@ -74,11 +74,20 @@ def intake_subscriptions(partner: str) -> list[StreamSubscription]:
     ]
 
 
+def view_projections() -> tuple[PlacementViews]:
+    """The read models built from the service's own store (``rebuild`` replays these by default)."""
+    return (PlacementViews(),)
+
+
 def build_runtime(settings: Settings) -> ServiceRuntime:
-    """The service runtime (database, NATS, relay, referral intake from the bus) for these settings."""
-    subscriptions = intake_subscriptions(settings.partner)
+    """The service runtime (database, NATS, relay, read models, referral intake from the bus) for these settings."""
     return ServiceRuntime(
-        name=SERVICE, settings=settings, registry=REGISTRY, components=(COMPONENT,), subscriptions=subscriptions
+        name=SERVICE,
+        settings=settings,
+        registry=REGISTRY,
+        components=(COMPONENT,),
+        local_projections=view_projections(),
+        subscriptions=intake_subscriptions(settings.partner),
     )
 
 
@@ -103,5 +112,7 @@ def wire(runtime: ServiceRuntime, settings: Settings, referrals: ReferralsGatewa
         assert runtime.nc is not None, "the runtime must be connected to NATS"
         referrals = NatsReferralsGateway(runtime.nc, settings.clearance_timeout_seconds)
     placements = Placements(runtime.store, territory_of(settings), settings.partner, referrals, runtime.committed)
-    views = LocalProjector(runtime.engine, REGISTRY, [PlacementViews()])
+    # The runtime's own projector: one projector (one lock) keeps the views, in the background and before reads.
+    views = runtime.local_projector
+    assert views is not None, "the runtime must be started with the views as local projections"
     return Wiring(placements, views, FirstNameVault(settings.vault_secret.get_secret_value()))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -14,7 +14,9 @@ import nats
 import pytest_asyncio
 from cantiere_events import Producer, encode
 from cantiere_events.codec import decode
+from cantiere_events.codes import ConsentScope, LegalBasis
 from cantiere_events.contract import PUBLIC
+from cantiere_events.referrals import ConsentRecorded
 from cantiere_placements.bootstrap import load_settings
 from cantiere_placements.entrypoints.api import create_app
 from cantiere_runtime.auth import Principal, Role, mint_token
@@ -50,6 +52,7 @@ class Running:
     http: httpx.AsyncClient
     clock: Clock
     municipality: FakeMunicipality
+    nats_url: str = ""
 
 
 @pytest_asyncio.fixture
@@ -69,17 +72,26 @@ async def service(nats_url: str, tmp_path: Path) -> AsyncIterator[Running]:
     await municipality.start(nc)
     transport = httpx.ASGITransport(app=app)
     async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://p") as http:
-        yield Running(app, http, clock, municipality)
+        yield Running(app, http, clock, municipality, nats_url)
     await municipality.stop()
     await nc.close()
 
 
-async def publish_referral(nats_url: str, person: int) -> None:
-    """A municipality's referrals service publishes a referral."""
+async def publish_referral(nats_url: str, person: int, scopes: Sequence[ConsentScope] = tuple(ConsentScope)) -> None:
+    """A municipality's referrals service publishes a referral, with the consents in force (all, unless told)."""
     ctx = CommandContext(partner=MOLA, producer=Producer.REFERRALS, now=datetime(2008, 3, 1, tzinfo=UTC))
-    message = encode(envelope_for(referral(person), uid(person), 1, ctx))
+    submitted = referral(person)
+    ids = {"person_id": submitted.person_id, "referral_id": submitted.referral_id}
+    consents = [
+        ConsentRecorded(
+            **ids, scope=s, legal_basis=LegalBasis.CONSENT, form_version="2008-1", given_on=date(2008, 3, 1)
+        )
+        for s in scopes
+    ]
     nc = await nats.connect(nats_url)
-    await nc.jetstream().publish(message.subject, message.data, headers=message.headers)
+    for event in (submitted, *consents):
+        message = encode(envelope_for(event, uid(person), 1, ctx))
+        await nc.jetstream().publish(message.subject, message.data, headers=message.headers)
     await nc.close()
 
 

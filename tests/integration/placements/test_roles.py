@@ -16,6 +16,8 @@ MATRIX = [
     ("post", f"/candidates/{C}/decline", {"reason": "other"}, STAFF),
     ("post", f"/candidates/{C}/contact-details", {"why": "intake call"}, STAFF),
     ("get", f"/candidates/{C}", None, STAFF),
+    ("get", "/candidates?stage=accepted", None, STAFF),
+    ("get", f"/candidates/{C}/reads", None, {Role.PLACEMENT_COORDINATOR, Role.AUDITOR}),
     ("get", f"/candidates/{C}/suggestions", None, STAFF),
     ("post", f"/hosts/{H}/tutors", {"tutor_id": uid(21)}, STAFF),
     ("post", f"/hosts/{H}/suspend", {"reason": "under_review"}, {Role.PLACEMENT_COORDINATOR}),

@@ -10,7 +10,6 @@ from cantiere_placements.adapters.tables import personal_data_reads, vault
 from cantiere_placements.adapters.vault import FirstNameVault, Reader
 from cantiere_placements.bootstrap import COMPONENT
 from cantiere_runtime.migrate import migrate
-from cantiere_runtime.projector import Checkpoints
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -46,10 +45,13 @@ async def test_erasure_at_the_municipality_erases_the_first_name_here(service: R
     engine = service.app.state.runtime.engine
 
     async def applied() -> bool:
-        return await Checkpoints(engine).get("referral_intake_public") >= 2
+        file = (await service.http.get(f"/candidates/{person}", headers=STAFF)).json()
+        return bool(file["stage"] == "erased")
 
     await until(applied)
     async with engine.connect() as conn:
         assert (await conn.execute(select(vault))).first() is None
-    file = (await service.http.get(f"/candidates/{person}", headers=STAFF)).json()
-    assert file["stage"] == "erased"
+    again = await service.http.put(f"/candidates/{person}/first-name", json={"first_name": "Rosa"}, headers=STAFF)
+    assert again.status_code == 409 and "erased" in again.text
+    async with engine.connect() as conn:
+        assert (await conn.execute(select(vault))).first() is None

@@ -60,6 +60,25 @@ def test_a_project_needs_the_signed_agreement() -> None:
     spec.given(*AGREED).when(approve, today=TODAY, rules=PILOT).raises(WrongState, "convenzione")
 
 
+def test_an_agreement_is_recorded_on_the_day_it_was_signed_never_in_the_future() -> None:
+    earlier = date(2008, 2, 1)
+    spec.given(*AGREED).when(SignAgreement(uid(80), signed_on=earlier), today=TODAY).then(
+        ev.AgreementSigned(agreement_id=uid(80), signed_on=earlier)
+    )
+    spec.given(*AGREED).when(SignAgreement(uid(80), signed_on=LATER), today=TODAY).raises(WrongState, "not come")
+
+
+def test_a_project_cannot_start_before_the_agreement_was_signed() -> None:
+    signed_late = ev.AgreementSigned(agreement_id=uid(80), signed_on=date(2008, 4, 2))
+    spec.given(*AGREED, signed_late).when(approve, today=LATER, rules=PILOT, host_tutors=(uid(21),)).raises(
+        WrongState, r"before the agreement was signed \(2008-04-02\)"
+    )
+    on_the_day = replace(approve, starts_on=date(2008, 4, 2))
+    spec.given(*AGREED, signed_late).when(on_the_day, today=LATER, rules=PILOT, host_tutors=(uid(21),)).then(
+        project.model_copy(update={"starts_on": date(2008, 4, 2)})
+    )
+
+
 def test_an_allowance_below_the_minimum_of_the_rules_is_refused() -> None:
     cheap = replace(approve, monthly_allowance_cents=40_000)
     spec.given(*SIGNED).when(cheap, today=TODAY, rules=PILOT).raises(RuleBroken, "at least 450.00 euro")

@@ -12,6 +12,7 @@ from cantiere_placements.domain.candidate import (
     AssessSkills,
     DeclineReferral,
     HoldIntakeInterview,
+    KeepFirstName,
     candidate_decider,
 )
 from cantiere_placements.domain.errors import NotFound, WrongState
@@ -53,6 +54,15 @@ def test_nothing_can_be_decided_on_an_erased_person() -> None:
     spec.given(referred(), erased).when(AcceptReferral(), today=TODAY).raises(WrongState, "erased")
 
 
+def test_keeping_a_first_name_is_recorded_without_the_name() -> None:
+    spec.given(referred()).when(KeepFirstName(), today=TODAY).then(ev.CandidateFirstNameKept(kept_on=TODAY))
+
+
+def test_a_first_name_cannot_be_kept_for_an_erased_person() -> None:
+    erased = ev.CandidateErased(erased_on=TODAY)
+    spec.given(referred(), erased).when(KeepFirstName(), today=TODAY).raises(WrongState, "erased")
+
+
 def test_the_intake_interview_follows_acceptance() -> None:
     spec.given(referred()).when(HoldIntakeInterview(TODAY), today=TODAY).raises(WrongState)
     spec.given(referred(), accepted).when(HoldIntakeInterview(TODAY), today=TODAY).then(interviewed)
@@ -83,3 +93,22 @@ def test_safety_constraints_replace_earlier_ones() -> None:
     state = candidate_decider.fold([referred(), first, second])
     assert state is not None
     assert state.excluded_municipalities == () and state.excluded_hosts == ("01234560017",)
+
+
+def test_each_consent_scope_is_followed_from_recorded_to_withdrawn() -> None:
+    host = ConsentScope.MINIMAL_DATA_TO_HOST
+    centre = ConsentScope.SHARE_WITH_EMPLOYMENT_CENTRE
+    given = [referred(), accepted, ev.CandidateConsentRecorded(scope=host), ev.CandidateConsentRecorded(scope=centre)]
+    state = candidate_decider.fold(given)
+    assert state is not None and state.consented(host) and state.consented(centre)
+    state = candidate_decider.fold([ev.CandidateConsentWithdrawn(scope=host)], state)
+    assert state is not None and not state.consented(host) and state.consented(centre)
+    assert state.placeable  # only withdrawing the consent to share with the consortium stops placements
+
+
+def test_no_scope_is_consented_before_the_municipality_says_so_nor_after_erasure() -> None:
+    state = candidate_decider.fold([referred()])
+    assert state is not None and not any(state.consented(s) for s in ConsentScope)
+    recorded = ev.CandidateConsentRecorded(scope=ConsentScope.MINIMAL_DATA_TO_HOST)
+    state = candidate_decider.fold([referred(), recorded, ev.CandidateErased(erased_on=TODAY)])
+    assert state is not None and not state.consented(ConsentScope.MINIMAL_DATA_TO_HOST)

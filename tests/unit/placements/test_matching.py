@@ -117,13 +117,38 @@ def test_constraints_recorded_after_a_placement_are_used_for_the_next_proposal()
     # Carlo was placed before his constraints arrived: the host's record of him has no links.
     carlo_then = ev.HostPlaceReserved(placement_id=uid(90), person_id=uid(3), own_token=token("carlo"))
     carlo_now = Occupant(uid(90), uid(3), token("carlo"), keep_apart_tokens=(token("anna"),))
-    command = ReservePlace(uid(70), ANNA, 20, Clearance.YES)
+    cleared = frozenset({token("carlo")})
+    command = ReservePlace(uid(70), ANNA, 20, Clearance.YES, cleared_tokens=cleared)
     spec.given(host_registered(), carlo_then).when(command, today=TODAY, rules=PILOT).then(
         ev.HostPlaceReserved(placement_id=uid(70), person_id=uid(1), own_token=token("anna"))
     )
-    fresh = ReservePlace(uid(70), ANNA, 20, Clearance.YES, current_occupants=(carlo_now,))
+    fresh = ReservePlace(uid(70), ANNA, 20, Clearance.YES, current_occupants=(carlo_now,), cleared_tokens=cleared)
     spec.given(host_registered(), carlo_then).when(fresh, today=TODAY, rules=PILOT).then(
         ev.HostPlaceRefused(person_id=uid(1), check=Check.KEEP_APART)
+    )
+
+
+def test_a_yes_covers_only_the_people_the_municipality_was_told_about() -> None:
+    # The municipality said yes for a host where only Bruna was; Carlo took a place before the reservation.
+    bruna = ev.HostPlaceReserved(placement_id=uid(90), person_id=uid(2), own_token=token("bruna"))
+    carlo = ev.HostPlaceReserved(placement_id=uid(91), person_id=uid(3), own_token=token("carlo"))
+    asked_about_bruna = ReservePlace(uid(70), ANNA, 20, Clearance.YES, cleared_tokens=frozenset({token("bruna")}))
+    spec.given(host_registered(), bruna, carlo).when(asked_about_bruna, today=TODAY, rules=PILOT).then(
+        ev.HostPlaceRefused(person_id=uid(1), check=Check.CLEARANCE_DENIED)
+    )
+    both = frozenset({token("bruna"), token("carlo")})
+    asked_about_both = ReservePlace(uid(70), ANNA, 20, Clearance.YES, cleared_tokens=both)
+    spec.given(host_registered(), bruna, carlo).when(asked_about_both, today=TODAY, rules=PILOT).then(
+        ev.HostPlaceReserved(placement_id=uid(70), person_id=uid(1), own_token=token("anna"))
+    )
+
+
+def test_a_yes_about_people_who_have_left_still_covers_those_who_remain() -> None:
+    bruna = ev.HostPlaceReserved(placement_id=uid(90), person_id=uid(2), own_token=token("bruna"))
+    both = frozenset({token("bruna"), token("carlo")})  # Carlo left between the question and the reservation
+    command = ReservePlace(uid(70), ANNA, 20, Clearance.YES, cleared_tokens=both)
+    spec.given(host_registered(), bruna).when(command, today=TODAY, rules=PILOT).then(
+        ev.HostPlaceReserved(placement_id=uid(70), person_id=uid(1), own_token=token("anna"))
     )
 
 

@@ -163,8 +163,79 @@ def test_follow_ups_come_at_3_6_and_12_months_in_order_once_due() -> None:
 
 
 def test_the_case_is_closed_once_after_the_end() -> None:
-    close = CloseCase(ClosureReason.PATH_COMPLETED)
+    close = CloseCase(ClosureReason.OTHER)
     spec.given(*RUNNING).when(close, today=END).raises(WrongState)
-    closed = ev.CaseClosed(reason=ClosureReason.PATH_COMPLETED, closed_on=END)
+    closed = ev.CaseClosed(reason=ClosureReason.OTHER, closed_on=END)
     spec.given(*RUNNING, completed).when(close, today=END).then(closed)
     spec.given(*RUNNING, completed, closed).when(close, today=END).raises(WrongState, "closed")
+
+
+# --- dates given to the commands (backdated and historical cases) ---------------------------------------------
+LONG_AFTER = date(2010, 1, 1)
+
+
+def follow_up(months: int, on: date) -> ev.FollowUpRecorded:
+    return ev.FollowUpRecorded(after_months=months, employed=False, recorded_on=on)
+
+
+def test_a_completion_is_recorded_on_the_day_given() -> None:
+    spec.given(*RUNNING).when(CompleteInternship(Outcome.NOT_HIRED, completed_on=END), today=LONG_AFTER).then(completed)
+
+
+def test_a_completion_is_not_dated_in_the_future_nor_before_the_first_day() -> None:
+    tomorrow = CompleteInternship(Outcome.NOT_HIRED, completed_on=date(2008, 5, 6))
+    spec.given(*RUNNING).when(tomorrow, today=MAY).raises(WrongState, "not come yet")
+    before = CompleteInternship(Outcome.NOT_HIRED, completed_on=date(2008, 3, 31))
+    spec.given(*RUNNING).when(before, today=MAY).raises(WrongState, "before its first day")
+
+
+def test_an_interruption_is_recorded_on_the_day_given_within_the_internship() -> None:
+    day = date(2008, 4, 20)
+    command = InterruptInternship(InterruptionReason.EMPLOYMENT_FOUND, InterruptionInitiator.INTERN, day)
+    spec.given(*RUNNING).when(command, today=LONG_AFTER).then(
+        ev.InternshipInterrupted(
+            reason=InterruptionReason.EMPLOYMENT_FOUND, initiator=InterruptionInitiator.INTERN, interrupted_on=day
+        )
+    )
+    early = InterruptInternship(InterruptionReason.EMPLOYMENT_FOUND, InterruptionInitiator.INTERN, date(2008, 3, 1))
+    spec.given(*RUNNING).when(early, today=LONG_AFTER).raises(WrongState, "before its first day")
+    late = InterruptInternship(InterruptionReason.EMPLOYMENT_FOUND, InterruptionInitiator.INTERN, date(2008, 6, 1))
+    spec.given(*RUNNING).when(late, today=MAY).raises(WrongState, "not come yet")
+
+
+def test_a_follow_up_is_recorded_on_the_day_given_once_due() -> None:
+    on_due_day = RecordFollowUp(3, employed=False, recorded_on=date(2008, 12, 30))
+    spec.given(*RUNNING, completed).when(on_due_day, today=LONG_AFTER).then(follow_up(3, date(2008, 12, 30)))
+
+
+def test_a_follow_up_is_not_dated_before_it_is_due_nor_in_the_future() -> None:
+    early = RecordFollowUp(3, employed=False, recorded_on=date(2008, 12, 29))
+    spec.given(*RUNNING, completed).when(early, today=LONG_AFTER).raises(WrongState, "due from 2008-12-30")
+    future = RecordFollowUp(3, employed=False, recorded_on=date(2009, 1, 3))
+    spec.given(*RUNNING, completed).when(future, today=date(2009, 1, 2)).raises(WrongState, "not come yet")
+
+
+def test_a_completed_path_is_closed_only_after_every_follow_up() -> None:
+    close = CloseCase(ClosureReason.PATH_COMPLETED)
+    three, six = follow_up(3, date(2008, 12, 30)), follow_up(6, date(2009, 3, 30))
+    spec.given(*RUNNING, completed).when(close, today=LONG_AFTER).raises(WrongState, "3, 6, 12 months")
+    spec.given(*RUNNING, completed, three, six).when(close, today=LONG_AFTER).raises(WrongState, "at 12 months")
+    twelve = follow_up(12, date(2009, 9, 30))
+    spec.given(*RUNNING, completed, three, six, twelve).when(close, today=LONG_AFTER).then(
+        ev.CaseClosed(reason=ClosureReason.PATH_COMPLETED, closed_on=LONG_AFTER)
+    )
+
+
+def test_a_case_may_close_for_another_reason_before_the_follow_ups() -> None:
+    close = CloseCase(ClosureReason.PERSON_UNREACHABLE)
+    spec.given(*RUNNING, completed).when(close, today=END).then(
+        ev.CaseClosed(reason=ClosureReason.PERSON_UNREACHABLE, closed_on=END)
+    )
+
+
+def test_the_follow_ups_a_completed_path_needs_come_from_the_territory() -> None:
+    close = CloseCase(ClosureReason.PATH_COMPLETED)
+    only_six = follow_up(6, date(2009, 3, 30))
+    spec.given(*RUNNING, completed, only_six).when(close, today=LONG_AFTER, follow_up_months=(6,)).then(
+        ev.CaseClosed(reason=ClosureReason.PATH_COMPLETED, closed_on=LONG_AFTER)
+    )

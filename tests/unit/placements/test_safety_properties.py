@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from cantiere_placements.domain import events as ev
 from cantiere_placements.domain.errors import WrongState
-from cantiere_placements.domain.host import Host, ReleasePlace, ReservePlace, host_decider
+from cantiere_placements.domain.host import Host, ReleasePlace, ReservePlace, host_decider, tokens_of
 from cantiere_placements.domain.matching import PersonSafety
 from cantiere_placements.domain.rules import host_capacity
 from cantiere_placements.domain.values import Clearance
@@ -47,7 +47,10 @@ def run(sequence: list[Step], linked: set[tuple[int, int]], missing: set[int], r
         state = hosts[step.host]
         assert state is not None
         if step.reserve and step.person not in where:
-            command = ReservePlace(uid(10_000 + n), safety(step.person, linked, missing), 20, Clearance.YES)
+            person = safety(step.person, linked, missing)
+            # The municipality answers about the people at the host as they are (its yes covers them).
+            cleared = tokens_of(state.occupants.values())
+            command = ReservePlace(uid(10_000 + n), person, 20, Clearance.YES, cleared_tokens=cleared)
             produced = host_decider.decide(command, state, today=TODAY, rules=rules)
             for event in produced:
                 if isinstance(event, ev.HostPlaceReserved):

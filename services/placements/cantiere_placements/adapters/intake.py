@@ -1,17 +1,19 @@
-"""Referrals from the bus become candidates: referral, safety constraints, tokens, consent and erasure.
+"""Referrals from the bus become candidates: referral, safety constraints, tokens, consents and erasure.
 
 Fed by a StreamProjector: the candidate's events are appended in the projector's transaction, with
-its checkpoint, so a redelivered message changes nothing.
+its checkpoint, so a redelivered message changes nothing; a replayed one is recognised by its causation.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import ClassVar
 
+import structlog
 from cantiere_events import Event, Producer
 from cantiere_events import referrals as rf
-from cantiere_runtime.store import CommandContext, EventStore, Recorded
+from cantiere_runtime.store import CommandContext, ConcurrencyError, EventStore, Recorded
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -22,9 +24,11 @@ from cantiere_placements.domain.events import REGISTRY
 from cantiere_placements.service_layer.unit import candidate_id
 
 PUBLIC_SUBJECTS = tuple(
-    f"cantiere.public.referrals.*.{name}" for name in ("ReferralSubmitted", "ConsentWithdrawn", "PersonalDataErased")
+    f"cantiere.public.referrals.*.{name}"
+    for name in ("ReferralSubmitted", "ConsentRecorded", "ConsentWithdrawn", "PersonalDataErased")
 )
 RESTRICTED_SUBJECTS = ("cantiere.restricted.referrals.*.>",)
+log = structlog.get_logger("cantiere.placements.intake")
 
 
 def translate(event: Event) -> Event | None:
@@ -49,6 +53,8 @@ def translate(event: Event) -> Event | None:
             )
         case rf.KeepApartTokenRegistered():
             return ev.CandidateTokenStored(token=event.token)
+        case rf.ConsentRecorded():
+            return ev.CandidateConsentRecorded(scope=event.scope)
         case rf.ConsentWithdrawn():
             return ev.CandidateConsentWithdrawn(scope=event.scope)
         case rf.PersonalDataErased():
@@ -56,10 +62,20 @@ def translate(event: Event) -> Event | None:
     return None
 
 
+APPEND_ATTEMPTS = 5  # reload-and-decide rounds when a command changed the candidate meanwhile
+
+
 @dataclass
 class ReferralIntake:
-    """A bus-fed projection whose 'rows' are candidate events in this service's own store."""
+    """A bus-fed projection whose 'rows' are candidate events in this service's own store.
 
+    Fail closed: constraints, consents and erasures protect people, so the projector never skips one it
+    could read but not apply (it retries). Idempotent: each appended event carries the referrals event it
+    comes from as its causation, and a referrals event already applied is skipped, so replaying the
+    stream (a rebuild, a redelivery past the checkpoint) appends nothing twice.
+    """
+
+    fail_closed: ClassVar[bool] = True
     name: str
     consortium: str
     tables: Sequence[Table] = field(default=())
@@ -70,17 +86,35 @@ class ReferralIntake:
         person_id = getattr(recorded.event, "person_id", None)
         if event is None or person_id is None:
             return
-        aggregate = candidate_id(person_id)
         store = EventStore(conn.engine, REGISTRY)
+        for attempt in range(1, APPEND_ATTEMPTS + 1):
+            try:
+                async with conn.begin_nested():  # a conflict undoes only this attempt
+                    await self._append(store, conn, recorded, event, person_id)
+                return
+            except ConcurrencyError:
+                if attempt == APPEND_ATTEMPTS:
+                    raise
+                log.warning("intake_retry", attempt=attempt, event_type=recorded.event.event_type)
+
+    async def _append(
+        self, store: EventStore, conn: AsyncConnection, recorded: Recorded, event: Event, person_id: str
+    ) -> None:
+        aggregate = candidate_id(person_id)
         loaded = await store.load(aggregate, conn)
+        source = str(recorded.metadata.event_id)
+        if any(str(r.metadata.causation_id) == source for r in loaded.events):
+            return  # already applied (a replay)
         history = [r.event for r in loaded.events]
         state = candidate_decider.fold(history)
         events = [event]
         if isinstance(event, ev.CandidateReferred):
             if state is not None:
                 return  # the referral is already here
-            # Constraints or tokens that arrived first (another stream) are carried after the referral.
+            # Constraints or tokens that arrived first (another stream), and any consent news that came
+            # before the referral, are carried after it.
             events += _latest(history, ev.CandidateSafetyStored) + _latest(history, ev.CandidateTokenStored)
+            events += [e for e in history if isinstance(e, ev.CandidateConsentRecorded | ev.CandidateConsentWithdrawn)]
         ctx = CommandContext(
             partner=self.consortium,
             producer=Producer.PLACEMENTS,

@@ -6,11 +6,12 @@ import csv
 import io
 from typing import Any
 
+from cantiere_events.codes import ConsentScope
 from cantiere_runtime.rules import RuleSet
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from cantiere_placements.adapters.tables import candidates, hosts, months, placements
+from cantiere_placements.adapters.tables import candidates, hosts, months, personal_data_reads, placements
 from cantiere_placements.domain.rules import host_capacity
 
 Row = dict[str, Any]
@@ -42,6 +43,18 @@ async def pipeline(engine: AsyncEngine) -> list[Row]:
     return intake + cases
 
 
+async def candidates_at(engine: AsyncEngine, stage: str | None) -> list[Row]:
+    """Candidates (at one stage, or all), longest waiting first."""
+    query = select(candidates).order_by(candidates.c.since, candidates.c.person_id)
+    return await _rows(engine, query if stage is None else query.where(candidates.c.stage == stage))
+
+
+async def personal_data_reads_of(engine: AsyncEngine, person_id: str) -> list[Row]:
+    """The audit log of a person's personal-data reads (who, role, partner, when, what, why), oldest first."""
+    query = select(personal_data_reads).where(personal_data_reads.c.person_id == person_id)
+    return await _rows(engine, query.order_by(personal_data_reads.c.id))
+
+
 async def candidate_file(engine: AsyncEngine, person_id: str) -> Row | None:
     """A candidate's file: profile stage, skills, placements and their months."""
     found = await _rows(engine, select(candidates).where(candidates.c.person_id == person_id))
@@ -68,8 +81,10 @@ async def hosts_with_capacity(engine: AsyncEngine, rules: RuleSet) -> list[Row]:
 
 async def tutor_page(engine: AsyncEngine, host_id: str) -> list[Row]:
     """A host's current interns: role (objectives), schedule and attendance; nothing about their story."""
-    query = select(placements).where(
-        (placements.c.host_id == host_id) & placements.c.status.in_(("agreed", "running", "suspended"))
+    query = (
+        select(placements, candidates.c.consents)
+        .join(candidates, candidates.c.person_id == placements.c.person_id, isouter=True)
+        .where((placements.c.host_id == host_id) & placements.c.status.in_(("agreed", "running", "suspended")))
     )
     page = []
     for r in await _rows(engine, query):
@@ -83,6 +98,7 @@ async def tutor_page(engine: AsyncEngine, host_id: str) -> list[Row]:
             {
                 "placement_id": r["placement_id"],
                 "person_id": r["person_id"],  # for the vault lookup; the route removes it
+                "shows_first_name": ConsentScope.MINIMAL_DATA_TO_HOST in (r["consents"] or []),  # the route too
                 "role": r["objectives"],
                 "hours_per_week": r["hours_per_week"],
                 "starts_on": r["starts_on"],
@@ -94,8 +110,9 @@ async def tutor_page(engine: AsyncEngine, host_id: str) -> list[Row]:
     return page
 
 
-async def validation_queue(engine: AsyncEngine) -> list[Row]:
-    """Training projects waiting for the employment centre's validation, oldest first."""
+async def validation_queue(engine: AsyncEngine, *, shared_only: bool) -> list[Row]:
+    """Training projects waiting for the employment centre's validation, oldest first; with ``shared_only``
+    only those of people who consent to sharing with the employment centre, else each says whether it is."""
     query = select(
         placements.c.placement_id,
         placements.c.host_id,
@@ -106,8 +123,14 @@ async def validation_queue(engine: AsyncEngine) -> list[Row]:
         placements.c.rule_set_id,
         placements.c.notices,
         placements.c.since,
-    ).where(placements.c.waiting_for == "employment_centre")
-    return await _rows(engine, query.order_by(placements.c.since))
+        candidates.c.consents,
+    ).join(candidates, candidates.c.person_id == placements.c.person_id, isouter=True)
+    rows = await _rows(
+        engine, query.where(placements.c.waiting_for == "employment_centre").order_by(placements.c.since)
+    )
+    for row in rows:
+        row["shared_with_employment_centre"] = ConsentScope.SHARE_WITH_EMPLOYMENT_CENTRE in (row.pop("consents") or [])
+    return [r for r in rows if r["shared_with_employment_centre"] or not shared_only]
 
 
 async def allowance_ledger(engine: AsyncEngine, month: str | None = None) -> list[Row]:

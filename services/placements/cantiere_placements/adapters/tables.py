@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Integer, LargeBinary, MetaData, Numeric, String, Table
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Integer,
+    LargeBinary,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    text,
+)
 
 metadata = MetaData()
 
@@ -18,6 +31,7 @@ candidates = Table(
     Column("competences", JSON, nullable=False),
     Column("esco_skills", JSON, nullable=False),
     Column("preferred_sectors", JSON, nullable=False),
+    Column("consents", JSON, nullable=False, server_default=text("'[]'")),  # consent scopes in force
 )
 
 hosts = Table(

@@ -63,10 +63,16 @@ async def _candidate(conn: AsyncConnection, person_id: str, event: Event, day: A
                 "competences": [],
                 "esco_skills": [],
                 "preferred_sectors": list(event.profile.preferred_sectors),
+                "consents": [],
             }
             await conn.execute(insert(candidates).values(**row))
         case ev.IntakeInterviewHeld():
             await conn.execute(update(candidates).where(where).values(interviewed_on=event.held_on))
+        case ev.CandidateConsentRecorded() | ev.CandidateConsentWithdrawn():
+            scopes = set(await conn.scalar(select(candidates.c.consents).where(where)) or []) - {str(event.scope)}
+            if isinstance(event, ev.CandidateConsentRecorded):
+                scopes.add(str(event.scope))
+            await conn.execute(update(candidates).where(where).values(consents=sorted(scopes)))
         case ev.SkillsAssessed():
             values = {"competences": list(event.competences), "esco_skills": list(event.esco_skills)}
             await conn.execute(update(candidates).where(where).values(**values))

@@ -44,9 +44,10 @@ class RejectPlacement:
 
 @dataclass(frozen=True)
 class SignAgreement:
-    """Record the signed agreement between promoter and host (convenzione)."""
+    """Record the signed agreement between promoter and host (convenzione), signed today unless a day is given."""
 
     agreement_id: str
+    signed_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -117,11 +118,13 @@ def decide_agreement(
             if state.status not in ("proposed", "agreed") or state.agreement_id is not None:
                 raise WrongState("Only a proposal without a signed agreement can be turned down.")
             return [ev.PlacementRejected(party=party, reason=reason, rejected_on=today)]
-        case SignAgreement(agreement_id=agreement_id):
+        case SignAgreement(agreement_id=agreement_id, signed_on=signed_on):
             _status(state, "agreed", "signed (both person and host must accept first)")
             if state.agreement_id is not None:
                 raise WrongState("The agreement is already signed.")
-            return [ev.AgreementSigned(agreement_id=agreement_id, signed_on=today)]
+            if signed_on is not None and signed_on > today:
+                raise WrongState("An agreement cannot be recorded as signed on a day that has not come yet.")
+            return [ev.AgreementSigned(agreement_id=agreement_id, signed_on=signed_on or today)]
         case ApproveTrainingProject():
             return [_approve(command, state, rules, host_tutors)]
         case ValidateTrainingProject():
@@ -148,8 +151,12 @@ def _approve(
     command: ApproveTrainingProject, state: Placement, rules: RuleSet | None, host_tutors: tuple[str, ...] | None
 ) -> Event:
     _status(state, "agreed", "given a training project")
-    if state.agreement_id is None:
+    if state.agreement_id is None or state.agreement_signed_on is None:
         raise WrongState("Sign the agreement (convenzione) before approving the training project.")
+    if command.starts_on < state.agreement_signed_on:
+        raise WrongState(
+            f"A training project cannot start before the agreement was signed ({state.agreement_signed_on})."
+        )
     if rules is None:
         raise TypeError("approving a training project needs the rule set in force at its start")
     if host_tutors is not None and command.host_tutor_id not in host_tutors:

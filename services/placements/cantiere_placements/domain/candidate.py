@@ -35,12 +35,17 @@ class Candidate:
     max_hours_per_week: int | None = None
     hour_windows: tuple[HourWindow, ...] = ()
     consent_withdrawn: bool = False
+    consents: frozenset[ConsentScope] = frozenset()  # the scopes in force (none until the municipality says)
     erased: bool = False
 
     @property
     def placeable(self) -> bool:
         """Whether a placement may be proposed for this candidate now."""
         return self.stage == "accepted" and not self.consent_withdrawn and not self.erased
+
+    def consented(self, scope: ConsentScope) -> bool:
+        """Whether the person's consent for a scope is in force now (never after erasure)."""
+        return scope in self.consents and not self.erased
 
 
 # --- commands ------------------------------------------------------------------------------------------------
@@ -71,7 +76,12 @@ class AssessSkills:
     esco_skills: tuple[str, ...] = ()
 
 
-Command = AcceptReferral | DeclineReferral | HoldIntakeInterview | AssessSkills
+@dataclass(frozen=True)
+class KeepFirstName:
+    """Keep the first name the host's pages show (the name goes to the vault; the event only says when)."""
+
+
+Command = AcceptReferral | DeclineReferral | HoldIntakeInterview | AssessSkills | KeepFirstName
 
 
 def decide(command: Command, state: Candidate | None, *, today: date) -> list[Event]:
@@ -101,6 +111,10 @@ def decide(command: Command, state: Candidate | None, *, today: date) -> list[Ev
             if not competences:
                 raise WrongState("Name at least one competence.")
             return [ev.SkillsAssessed(competences=competences, esco_skills=esco, assessed_on=today)]
+        case KeepFirstName():
+            if state.consent_withdrawn:
+                raise WrongState("The person withdrew consent to share data with the consortium.")
+            return [ev.CandidateFirstNameKept(kept_on=today)]
     raise TypeError(f"unknown command {command!r}")
 
 
@@ -137,9 +151,11 @@ def evolve(state: Candidate | None, event: Event) -> Candidate | None:
             return replace(state, interviewed_on=event.held_on)
         case ev.SkillsAssessed():
             return replace(state, competences=event.competences, esco_skills=event.esco_skills)
+        case ev.CandidateConsentRecorded():
+            return replace(state, consents=state.consents | {event.scope})
         case ev.CandidateConsentWithdrawn():
             withdrawn = event.scope is ConsentScope.SHARE_WITH_CONSORTIUM or state.consent_withdrawn
-            return replace(state, consent_withdrawn=withdrawn)
+            return replace(state, consent_withdrawn=withdrawn, consents=state.consents - {event.scope})
         case ev.CandidateErased():
             return replace(state, erased=True)
     return state

@@ -84,6 +84,14 @@ class SkillsAssessed(Event):
 
 
 @REGISTRY.register
+class CandidateConsentRecorded(Event):
+    """The person gave consent for a scope at the referring municipality (or another legal basis covers it)."""
+
+    event_type = "CandidateConsentRecorded"
+    scope: ConsentScope
+
+
+@REGISTRY.register
 class CandidateConsentWithdrawn(Event):
     """The person withdrew a consent scope at the referring municipality."""
 
@@ -97,3 +105,11 @@ class CandidateErased(Event):
 
     event_type = "CandidateErased"
     erased_on: date
+
+
+@REGISTRY.register
+class CandidateFirstNameKept(Event):
+    """A first name for the host's pages was put in the placements vault (the name itself never is in an event)."""
+
+    event_type = "CandidateFirstNameKept"
+    kept_on: date

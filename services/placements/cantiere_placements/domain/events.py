@@ -4,9 +4,11 @@ from cantiere_events import Event
 
 from cantiere_placements.domain.candidate_events import (
     CandidateAccepted,
+    CandidateConsentRecorded,
     CandidateConsentWithdrawn,
     CandidateDeclined,
     CandidateErased,
+    CandidateFirstNameKept,
     CandidateReferred,
     CandidateSafetyStored,
     CandidateTokenStored,
@@ -54,9 +56,11 @@ __all__ = [
     "AllowancePaid",
     "AttendanceMonthClosed",
     "CandidateAccepted",
+    "CandidateConsentRecorded",
     "CandidateConsentWithdrawn",
     "CandidateDeclined",
     "CandidateErased",
+    "CandidateFirstNameKept",
     "CandidateReferred",
     "CandidateSafetyStored",
     "CandidateTokenStored",

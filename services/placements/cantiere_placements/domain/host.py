@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from cantiere_events import Event
 from cantiere_events.codes import HostSuspensionReason
+from cantiere_events.codes import PlacementRefusalCheck as Check
 from cantiere_events.common import HostDeclarations, HourWindow
 from cantiere_runtime.decider import Decider
 from cantiere_runtime.rules import RuleSet
@@ -14,7 +16,7 @@ from stdnum.it import iva
 
 from cantiere_placements.domain import events as ev
 from cantiere_placements.domain.errors import InvalidHost, NotFound, WrongState
-from cantiere_placements.domain.matching import HostFacts, Occupant, PersonSafety, check_placement
+from cantiere_placements.domain.matching import HostFacts, Occupant, PersonSafety, Refused, check_placement
 from cantiere_placements.domain.values import Clearance
 
 
@@ -79,6 +81,8 @@ class ReservePlace:
     # The occupants' current tokens (by placement id): constraints may have changed since they were placed.
     current_occupants: tuple[Occupant, ...] = ()
     schedule: tuple[HourWindow, ...] = ()  # the weekly slots the placement plans
+    # The occupants' tokens the municipality was asked about: its YES covers only those people.
+    cleared_tokens: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -147,15 +151,12 @@ def _reserve(command: ReservePlace, state: Host, rules: RuleSet) -> list[Event]:
     person = command.person
     if any(o.person_id == person.person_id for o in state.occupants.values()):
         raise WrongState("This person already holds a place at this host.")
+    occupants = occupants_now(state, command.current_occupants)
     verdict = check_placement(
-        person,
-        state.facts,
-        occupants_now(state, command.current_occupants),
-        command.hours_per_week,
-        rules,
-        command.clearance,
-        command.schedule,
+        person, state.facts, occupants, command.hours_per_week, rules, command.clearance, command.schedule
     )
+    if verdict is None and not cleared_for(occupants, command.cleared_tokens):
+        verdict = Refused(Check.CLEARANCE_DENIED)  # fail closed: someone arrived after the municipality answered
     if verdict is not None:
         return [ev.HostPlaceRefused(person_id=person.person_id, check=verdict.check)]
     return [
@@ -166,6 +167,16 @@ def _reserve(command: ReservePlace, state: Host, rules: RuleSet) -> list[Event]:
             keep_apart_tokens=person.keep_apart_tokens,
         )
     ]
+
+
+def tokens_of(occupants: Iterable[Occupant]) -> frozenset[str]:
+    """The own tokens of the people at a host (the ones the municipality's clearance is asked about)."""
+    return frozenset(o.own_token for o in occupants if o.own_token)
+
+
+def cleared_for(occupants: Iterable[Occupant], cleared: frozenset[str]) -> bool:
+    """Whether the municipality's answer covered everyone at the host now (their tokens within those it saw)."""
+    return tokens_of(occupants) <= cleared
 
 
 def occupants_now(state: Host, current: tuple[Occupant, ...]) -> list[Occupant]:

@@ -26,6 +26,7 @@ class Placement:
     status: str = "proposed"  # proposed|rejected|agreed|running|suspended|interrupted|completed|closed
     accepted_by: frozenset[PlacementParty] = frozenset()
     agreement_id: str | None = None
+    agreement_signed_on: date | None = None
     project: ev.TrainingProjectApproved | None = None
     validated_on: date | None = None
     notices: tuple[NoticeKind, ...] = ()
@@ -83,7 +84,7 @@ def evolve(state: Placement | None, event: Event) -> Placement | None:
         case ev.PlacementRejected():
             return replace(state, status="rejected", ended_on=event.rejected_on)
         case ev.AgreementSigned():
-            return replace(state, agreement_id=event.agreement_id)
+            return replace(state, agreement_id=event.agreement_id, agreement_signed_on=event.signed_on)
         case ev.TrainingProjectApproved():
             return replace(state, project=event, ends_on=event.ends_on, validated_on=None)
         case ev.TrainingProjectValidated():

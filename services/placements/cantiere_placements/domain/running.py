@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from cantiere_events import Event
 from cantiere_events.codes import (
+    ClosureReason,
     Outcome,
     SuspensionReason,
 )
@@ -94,29 +95,29 @@ def decide_running(
             return [ev.InternshipResumed(resumed_on=day, suspended_days=days, ends_on=ends_on)]
         case ExtendInternship(ends_on=new_end):
             return [_extend(s, new_end, _rules(s, rules))]
-        case InterruptInternship(reason=reason, initiator=initiator):
+        case InterruptInternship(reason=reason, initiator=initiator, interrupted_on=day):
             _running(s)
-            return [ev.InternshipInterrupted(reason=reason, initiator=initiator, interrupted_on=today)]
+            ended = _ended_on(s, day, today, "interrupted")
+            return [ev.InternshipInterrupted(reason=reason, initiator=initiator, interrupted_on=ended)]
         case FlagSafetyIncident(severity=severity):
             _running(s)
             return [ev.SafetyIncidentFlagged(severity=severity, flagged_on=today)]
-        case CompleteInternship(outcome=outcome, contract_type=contract):
+        case CompleteInternship(outcome=outcome, contract_type=contract, completed_on=day):
             _running(s)
             if s.status == "suspended":
                 raise WrongState("Resume the internship before completing it.")
             if (outcome is Outcome.HIRED) != (contract is not None):
                 raise WrongState("A contract type is given when, and only when, the person was hired.")
-            return [ev.InternshipCompleted(outcome=outcome, contract_type=contract, completed_on=today)]
+            ended = _ended_on(s, day, today, "completed")
+            return [ev.InternshipCompleted(outcome=outcome, contract_type=contract, completed_on=ended)]
         case IssueCompetenceAttestation(competences=competences, esco_skills=esco):
             if not s.has_ended or s.attested or not (competences or esco):
                 raise WrongState("The attestation is issued once, after the end, naming some competences.")
             return [ev.CompetenceAttestationIssued(competences=competences, esco_skills=esco, issued_on=today)]
         case RecordFollowUp():
             return [_follow_up(command, s, today, follow_up_months)]
-        case CloseCase(reason=reason):
-            if s.status == "closed" or s.is_running:
-                raise WrongState("A case is closed once, after the internship ended.")
-            return [ev.CaseClosed(reason=reason, closed_on=today)]
+        case CloseCase():
+            return [_close(command, s, today, follow_up_months)]
     raise WrongState("This command does not apply to an internship.")
 
 
@@ -144,8 +145,14 @@ def _follow_up(command: RecordFollowUp, s: Placement, today: date, months: tuple
     due = [m for m in months if m not in s.follow_ups]
     if not due or command.after_months != due[0]:
         raise WrongState(f"The next follow-up due is at {due[0] if due else 'none'} months.")
-    if add_months(s.ended_on, command.after_months) > today:
+    due_on = add_months(s.ended_on, command.after_months)
+    if due_on > today:
         raise WrongState(f"The {command.after_months}-month follow-up is not due yet.")
+    recorded_on = command.recorded_on or today
+    if recorded_on > today:
+        raise WrongState("A follow-up cannot be recorded on a day that has not come yet.")
+    if recorded_on < due_on:
+        raise WrongState(f"The {command.after_months}-month follow-up is due from {due_on}: not dated earlier.")
     if not command.employed and (command.contract_type is not None or command.same_host is not None):
         raise WrongState("A contract type and the host are given only when the person is employed.")
     return ev.FollowUpRecorded(
@@ -153,8 +160,30 @@ def _follow_up(command: RecordFollowUp, s: Placement, today: date, months: tuple
         employed=command.employed,
         contract_type=command.contract_type,
         same_host=command.same_host,
-        recorded_on=today,
+        recorded_on=recorded_on,
     )
+
+
+def _close(command: CloseCase, s: Placement, today: date, follow_up_months: tuple[int, ...]) -> Event:
+    if s.status == "closed" or s.is_running:
+        raise WrongState("A case is closed once, after the internship ended.")
+    missing = ", ".join(str(m) for m in follow_up_months if m not in s.follow_ups)
+    if command.reason is ClosureReason.PATH_COMPLETED and missing:
+        raise WrongState(f"A completed path is closed after every follow-up: still to record at {missing} months.")
+    return ev.CaseClosed(reason=command.reason, closed_on=today)
+
+
+def _ended_on(s: Placement, day: date | None, today: date, how: str) -> date:
+    """The day an internship ended: today unless given; never in the future, never before its first day."""
+    ended = day or today
+    if ended > today:
+        raise WrongState(f"An internship cannot be recorded as {how} on a day that has not come yet.")
+    assert s.started_on is not None
+    if ended < s.started_on:
+        raise WrongState(f"An internship cannot be {how} before its first day ({s.started_on}).")
+    if s.suspended_on is not None and ended < s.suspended_on:
+        raise WrongState(f"An internship cannot be {how} before the day it was suspended ({s.suspended_on}).")
+    return ended
 
 
 def _running(s: Placement) -> None:

@@ -77,10 +77,11 @@ class ExtendInternship:
 
 @dataclass(frozen=True)
 class InterruptInternship:
-    """End the internship early, with a reason code and who ended it."""
+    """End the internship early, with a reason code and who ended it (the day it ended: today unless given)."""
 
     reason: InterruptionReason
     initiator: InterruptionInitiator
+    interrupted_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -92,10 +93,11 @@ class FlagSafetyIncident:
 
 @dataclass(frozen=True)
 class CompleteInternship:
-    """Complete the internship with its outcome."""
+    """Complete the internship with its outcome (the day it was completed: today unless given)."""
 
     outcome: Outcome
     contract_type: ContractType | None = None
+    completed_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -108,17 +110,18 @@ class IssueCompetenceAttestation:
 
 @dataclass(frozen=True)
 class RecordFollowUp:
-    """Record the follow-up due some months after the end."""
+    """Record the follow-up due some months after the end (the day it was made: today unless given)."""
 
     after_months: int
     employed: bool
     contract_type: ContractType | None = None
     same_host: bool | None = None
+    recorded_on: date | None = None
 
 
 @dataclass(frozen=True)
 class CloseCase:
-    """Close the case, with the reason code."""
+    """Close the case, with the reason code (a completed path needs every follow-up recorded)."""
 
     reason: ClosureReason
 

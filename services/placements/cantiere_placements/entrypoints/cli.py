@@ -1,11 +1,14 @@
-"""The placements service's command line: serve the API (more commands join as the service grows)."""
+"""The placements service's command line: serve the API, rebuild the read models."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 import uvicorn
+from cantiere_runtime.cli_support import rebuild_projections
 
-from cantiere_placements.bootstrap import load_settings
+from cantiere_placements.bootstrap import build_runtime, load_settings, view_projections
 
 app = typer.Typer(help="Cantiere placements service", no_args_is_help=True)
 
@@ -17,6 +20,22 @@ def serve() -> None:
 
     settings = load_settings()
     uvicorn.run(create_app(settings), host=settings.http_host, port=settings.http_port, log_config=None)
+
+
+@app.command()
+def rebuild(
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(help="projections to rebuild (default: the read models; name an intake to replay it)"),
+    ] = None,
+) -> None:
+    """Drop and replay projections (stop the service first).
+
+    By default only the read models of the service's own store. The referral intake is not a view: its
+    'rows' are candidate events. Replaying it (by name: referral_intake_public, referral_intake_restricted)
+    appends nothing already applied, and picks up what an older intake did not read.
+    """
+    rebuild_projections(build_runtime(load_settings()), names or [p.name for p in view_projections()])
 
 
 @app.callback()

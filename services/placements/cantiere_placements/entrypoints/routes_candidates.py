@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from cantiere_events.codes import DeclineReason
-from cantiere_runtime.auth import Principal
+from cantiere_runtime.auth import Principal, Role
 from cantiere_runtime.errors import NotFound
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
@@ -18,7 +18,7 @@ from cantiere_placements.domain import candidate as cand
 from cantiere_placements.domain import host as hst
 from cantiere_placements.domain.suggestions import suggest_hosts
 from cantiere_placements.entrypoints.deps import STAFF, allow, fresh, service, who
-from cantiere_placements.service_layer.contacts import contact_details
+from cantiere_placements.service_layer.contacts import contact_details, keep_first_name
 from cantiere_placements.service_layer.handlers import Placements
 from cantiere_placements.service_layer.matching import current_occupants, safety_of
 from cantiere_placements.service_layer.unit import candidate_id, host_stream, load
@@ -26,6 +26,8 @@ from cantiere_placements.service_layer.unit import candidate_id, host_stream, lo
 router = APIRouter(prefix="/candidates", tags=["candidates"])
 Staff = Annotated[Principal, Depends(allow(*STAFF))]
 Svc = Annotated[Placements, Depends(service)]
+Fresh = Annotated[Wiring, Depends(fresh)]
+Stage = Literal["referred", "accepted", "declined", "placed", "erased"]
 
 
 class Decline(BaseModel):
@@ -92,6 +94,20 @@ async def skills(request: Request, person_id: str, body: Skills, p: Staff, svc: 
     return await _run(request, svc, p, person_id, command)  # type: ignore[no-any-return]
 
 
+@router.get("")
+async def candidates(_: Staff, wiring: Fresh, stage: Stage | None = None) -> list[dict[str, Any]]:
+    """Candidates at a stage (referred, accepted, declined, placed, erased), or all; longest waiting first."""
+    return await queries.candidates_at(wiring.views.engine, stage)
+
+
+@router.get("/{person_id}/reads")
+async def reads(
+    person_id: str, _: Annotated[Principal, Depends(allow(Role.PLACEMENT_COORDINATOR, Role.AUDITOR))], wiring: Fresh
+) -> list[dict[str, Any]]:
+    """The audit log of this person's personal-data reads at the consortium (coordinator, auditor)."""
+    return await queries.personal_data_reads_of(wiring.views.engine, person_id)
+
+
 @router.get("/{person_id}")
 async def candidate_file(person_id: str, _: Staff, wiring: Annotated[Wiring, Depends(fresh)]) -> dict[str, Any]:
     """A candidate's file."""
@@ -144,10 +160,5 @@ async def contacts(request: Request, person_id: str, body: Why, p: Staff, svc: S
 async def first_name(
     request: Request, person_id: str, body: FirstName, p: Staff, wiring: Annotated[Wiring, Depends(fresh)]
 ) -> None:
-    """Keep the first name for the host tutor's page, encrypted in the placements vault."""
-    svc = wiring.placements
-    person, _v = await load(svc.store, cand.candidate_decider, candidate_id(person_id))
-    if person is None or person.erased:
-        raise NotFound("Nessuna segnalazione per questa persona.", "No referral for this person.")
-    async with svc.store.engine.begin() as conn:
-        await wiring.vault.put(conn, person_id, body.first_name, who(request, p).now)
+    """Keep the first name for the host tutor's page, encrypted in the placements vault (refused once erased)."""
+    await keep_first_name(wiring.placements, wiring.vault, person_id, body.first_name, who(request, p))

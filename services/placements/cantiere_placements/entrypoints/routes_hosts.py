@@ -89,13 +89,15 @@ async def hosts(request: Request, p: Staff, wiring: Fresh) -> list[dict[str, Any
 async def tutor_page(
     request: Request, host_id: str, p: Annotated[Principal, Depends(allow(*STAFF, Role.COMPANY_TUTOR))], wiring: Fresh
 ) -> list[dict[str, Any]]:
-    """The company tutor's page: its interns' role, schedule and attendance; nothing else."""
+    """The company tutor's page: its interns' role, schedule and attendance, and the first name of those who
+    consent to minimal data going to the host; nothing else."""
     if p.role is Role.COMPANY_TUTOR and p.host_id != host_id:
         raise Forbidden("Puoi vedere solo i tirocinanti della tua azienda.", "You see only your own host's interns.")
     page = await queries.tutor_page(wiring.views.engine, host_id)
     reader = Reader(p.user_id, p.role.value, p.partner, "host tutor page")
     async with wiring.views.engine.begin() as conn:
         for intern in page:
-            person_id = intern.pop("person_id")
-            intern["first_name"] = await wiring.vault.read(conn, person_id, reader, who(request, p).now)
+            person_id, shows = intern.pop("person_id"), intern.pop("shows_first_name")
+            name = await wiring.vault.read(conn, person_id, reader, who(request, p).now) if shows else None
+            intern["first_name"] = name
     return page

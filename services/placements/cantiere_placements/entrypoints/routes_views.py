@@ -25,10 +25,12 @@ async def pipeline(_: Staff, wiring: Fresh) -> list[dict[str, Any]]:
 
 @router.get("/validation-queue")
 async def validation_queue(
-    _: Annotated[Principal, Depends(allow(Role.EMPLOYMENT_OFFICER, *STAFF))], wiring: Fresh
+    p: Annotated[Principal, Depends(allow(Role.EMPLOYMENT_OFFICER, *STAFF))], wiring: Fresh
 ) -> list[dict[str, Any]]:
-    """Training projects waiting for the employment centre."""
-    return await queries.validation_queue(wiring.views.engine)
+    """Training projects waiting for the employment centre: the centre sees only those of people who consent
+    to sharing with it; the placement team sees each, and whether it is shared."""
+    officer = p.role is Role.EMPLOYMENT_OFFICER
+    return await queries.validation_queue(wiring.views.engine, shared_only=officer)
 
 
 @router.get("/ledger")

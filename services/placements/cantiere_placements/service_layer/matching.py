@@ -26,6 +26,8 @@ from cantiere_placements.service_layer.handlers import Placements, person_ref
 from cantiere_placements.service_layer.publish import PlacementRef, for_placement
 from cantiere_placements.service_layer.unit import Who, candidate_id, host_stream, load, placement_stream, wrap_all
 
+CLEARANCE_ATTEMPTS = 3  # questions to the municipality before a moving host is refused
+
 
 @dataclass(frozen=True)
 class Proposal:
@@ -56,7 +58,11 @@ async def propose_placement(
     who: Who,
     schedule: tuple[HourWindow, ...] = (),
 ) -> Proposal:
-    """Propose a placement; every refusal is recorded and names only the failed check."""
+    """Propose a placement; every refusal is recorded and names only the failed check.
+
+    The municipality's clearance covers the people at the host it was told about: if someone else took a
+    place meanwhile, it is asked again; on the last attempt the reservation refuses (fail closed).
+    """
     person, _ = await load(svc.store, candidate_decider, candidate_id(person_id))
     if person is None:
         raise NotFound("No referral has arrived for this person.")
@@ -67,45 +73,68 @@ async def propose_placement(
         raise NotFound("There is no such host.")
     safety = safety_of(person)
     rules = svc.territory.rule_set_on(who.today)
-    occupants = await current_occupants(svc, host)
-    clearance = Clearance.NO_ANSWER
-    if local_checks(safety, host.facts, occupants, hours_per_week, rules, schedule) is None:
-        tokens = [t for o in occupants if o.own_token for t in [o.own_token]]
-        clearance = await svc.referrals.clearance(
-            person.municipality, person_id, host.vat_number, host.site_municipality, tokens
-        )
-    placement_id = str(uuid7())
-    async with svc.store.engine.begin() as conn:
-        # Decide again on the host as it is inside this transaction: the append fails if it moved.
-        host, version = await load(svc.store, hst.host_decider, host_stream(host_id), conn)
-        fresh = tuple(await current_occupants(svc, host, conn)) if host else ()
-        command = hst.ReservePlace(placement_id, safety, hours_per_week, clearance, fresh, schedule)
-        events = hst.decide(command, host, today=who.today, rules=rules)
-        ctx = who.context(svc.consortium)
-        await svc.store.append(host_stream(host_id), version, events, context=ctx, conn=conn)
-        refused = next((e.check for e in events if isinstance(e, ev.HostPlaceRefused)), None)
-        opened = [] if refused else _open(person, host, placement_id, hours_per_week, who)
-        ref = PlacementRef(
-            person_ref(person, who),
-            placement_id,
-            host_id,
-            host.site_municipality,
-            host.sector_code,
-            hours_per_week,
-            None,
-        )
-        publics: list[pub.PlacementsEvent] = []
-        ids = {"person_id": person_id, "referral_id": person.referral_id, "placement_id": placement_id}
-        if clearance is not Clearance.NO_ANSWER or refused is PlacementRefusalCheck.CLEARANCE_DENIED:
-            publics.append(pub.PlacementSafetyCleared(**ids, host_id=host_id, cleared=clearance is Clearance.YES))
-        if refused:
-            publics.append(pub.PlacementRefused(**ids, host_id=host_id, failed_check=refused))
-        publics.extend(p for e in opened for p in for_placement(e, ref))  # type: ignore[misc]
-        stream = placement_stream(placement_id)
-        envelopes = wrap_all(publics, stream, 1, ctx, person.municipality)
-        await svc.store.append(stream, 0, opened, envelopes, context=ctx, conn=conn)
-    svc.committed()
-    return Proposal(placement_id, refused)
+    occupants: list[Occupant] = await current_occupants(svc, host)
+    for attempt in range(1, CLEARANCE_ATTEMPTS + 1):
+        clearance, cleared = Clearance.NO_ANSWER, frozenset[str]()
+        if local_checks(safety, host.facts, occupants, hours_per_week, rules, schedule) is None:
+            cleared = hst.tokens_of(occupants)
+            clearance = await svc.referrals.clearance(
+                person.municipality, person_id, host.vat_number, host.site_municipality, sorted(cleared)
+            )
+        async with svc.store.engine.begin() as conn:
+            # Decide again on the host as it is inside this transaction: the append fails if it moved.
+            host, version = await load(svc.store, hst.host_decider, host_stream(host_id), conn)
+            if host is None:
+                raise NotFound("There is no such host.")
+            fresh = tuple(await current_occupants(svc, host, conn))
+            now_there = hst.occupants_now(host, fresh)
+            if clearance is Clearance.YES and not hst.cleared_for(now_there, cleared) and attempt < CLEARANCE_ATTEMPTS:
+                occupants = now_there  # someone arrived after the question: ask again, about them too
+                continue
+            command = hst.ReservePlace(str(uuid7()), safety, hours_per_week, clearance, fresh, schedule, cleared)
+            refused = await _record(svc, person, host, version, command, who, conn)
+        svc.committed()
+        return Proposal(command.placement_id, refused)
+    raise AssertionError("unreachable: the last attempt always decides")  # pragma: no cover
+
+
+async def _record(
+    svc: Placements,
+    person: Candidate,
+    host: hst.Host,
+    version: int,
+    command: hst.ReservePlace,
+    who: Who,
+    conn: AsyncConnection,
+) -> PlacementRefusalCheck | None:
+    """Reserve (or refuse) the place, open the placement, queue the public events: in the caller's transaction."""
+    rules = svc.territory.rule_set_on(who.today)
+    events = hst.decide(command, host, today=who.today, rules=rules)
+    ctx = who.context(svc.consortium)
+    await svc.store.append(host_stream(host.host_id), version, events, context=ctx, conn=conn)
+    refused = next((e.check for e in events if isinstance(e, ev.HostPlaceRefused)), None)
+    placement_id, hours_per_week, clearance = command.placement_id, command.hours_per_week, command.clearance
+    opened = [] if refused else _open(person, host, placement_id, hours_per_week, who)
+    ref = PlacementRef(
+        person_ref(person, who),
+        placement_id,
+        host.host_id,
+        host.site_municipality,
+        host.sector_code,
+        hours_per_week,
+        None,
+    )
+    publics: list[pub.PlacementsEvent] = []
+    ids = {"person_id": person.person_id, "referral_id": person.referral_id, "placement_id": placement_id}
+    if clearance is not Clearance.NO_ANSWER or refused is PlacementRefusalCheck.CLEARANCE_DENIED:
+        publics.append(pub.PlacementSafetyCleared(**ids, host_id=host.host_id, cleared=clearance is Clearance.YES))
+    if refused:
+        publics.append(pub.PlacementRefused(**ids, host_id=host.host_id, failed_check=refused))
+    publics.extend(p for e in opened for p in for_placement(e, ref))  # type: ignore[misc]
+    stream = placement_stream(placement_id)
+    envelopes = wrap_all(publics, stream, 1, ctx, person.municipality)
+    await svc.store.append(stream, 0, opened, envelopes, context=ctx, conn=conn)
+    return refused
 
 
 async def current_occupants(svc: Placements, host: hst.Host, conn: AsyncConnection | None = None) -> list[Occupant]:
