@@ -19,6 +19,7 @@ from cantiere_runtime.territory import territory_by_code
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.unit.monitoring.history import host_registered, journey, withdrawal
+from tests.unit.monitoring.test_api_and_disclosure import shown_counts as shown_counts_of
 from tests.unit.monitoring.test_masterplan_pdf import read_back, shown_counts
 
 from .test_projections_from_the_bus import projectors, publish
@@ -49,16 +50,35 @@ async def test_a_simulated_programme_renders_a_masterplan_with_only_safe_counts(
     for projector in projectors(engine, nc):
         await projector.catch_up()
     figures = Figures(engine, BARI)
-    indicators = await figures.indicators(figures.period(date(2008, 1, 1), date(2009, 12, 31)))
+    indicators = await figures.indicators(figures.release())  # the whole programme period
     assert indicators["flows"]["referrals"]["total"] == {"value": 44}  # 45 invented people, one withdrew
     assert "cells" in indicators["flows"]["referrals"]["by"]["quarter"]
-    html = await render_masterplan(figures, date(2008, 1, 1), date(2009, 12, 31), "it")
+    html = await render_masterplan(figures, None, "it")
     (tmp_path / "report.html").write_text(html, encoding="utf-8")
     counts = [int(c) for c in re.findall(r'data-count="(\d+)"', html)]
     assert len(counts) > 20 and all(c == 0 or c >= BARI.disclosure_threshold for c in counts)
     assert "Mediana" in html and "Colli di bottiglia" in html and "puglia-2008-pilot" in html
-    pdf = await render_masterplan_pdf(figures, date(2008, 1, 1), date(2009, 12, 31), "it")
+    pdf = await render_masterplan_pdf(figures, None, "it")
     (tmp_path / "report.pdf").write_bytes(pdf)
     text, runs = read_back(pdf)
     assert sorted(set(shown_counts(runs))) == sorted(set(counts))  # the PDF shows what the HTML shows
     assert "Mediana" in text and "Colli di bottiglia" in text and "puglia-2008-pilot" in text
+
+
+async def test_year_and_quarter_releases_of_a_simulated_programme_show_only_safe_counts(
+    engine: AsyncEngine, nc: nats.NATS
+) -> None:
+    await migrate(engine, COMPONENT)
+    await publish(nc, simulated_programme())
+    for projector in projectors(engine, nc):
+        await projector.catch_up()
+    figures = Figures(engine, BARI)
+    year = await figures.indicators(figures.release("2008"))
+    assert year["release"] == "2008" and year["flows"]["referrals"]["total"] == {"value": 44}  # all referred in 2008
+    for name in ("2007", "2007-Q4", "2008-Q1", "2008-Q2", "2008-Q3", "2008-Q4", "2009", "2009-Q3"):
+        release = figures.release(name)
+        for document in (await figures.indicators(release), await figures.procedure(release)):
+            counts = list(shown_counts_of(document))
+            assert all(c == 0 or c >= BARI.disclosure_threshold for c in counts), (name, counts)
+    html = await render_masterplan(figures, figures.release("2008-Q2"), "en")
+    assert "2008-04-01" in html and "2008-06-30" in html

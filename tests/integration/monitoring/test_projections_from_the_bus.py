@@ -40,7 +40,7 @@ def projectors(engine: AsyncEngine, nc: nats.NATS) -> list[StreamProjector]:
 async def figures(engine: AsyncEngine) -> tuple[dict[str, Any], dict[str, Any]]:
     """The published indicators and procedure model of the whole programme."""
     published = Figures(engine, BARI)
-    period = published.period()
+    period = published.release()
     return await published.indicators(period), await published.procedure(period)
 
 

@@ -18,7 +18,7 @@ BARI = territory_by_code("bari-pilot")
 
 async def _figures(engine: AsyncEngine) -> tuple[dict[str, object], dict[str, object]]:
     figures = Figures(engine, BARI)
-    period = figures.period()
+    period = figures.release()
     return await figures.indicators(period), await figures.procedure(period)
 
 

@@ -19,7 +19,8 @@ WHOLE = Period(date(2007, 11, 20), date(2009, 7, 31))
 
 async def test_raw_indicators_equal_the_hand_computed_values(engine: AsyncEngine) -> None:
     await project(engine, known_history())
-    raw = compute(await consenting_journeys(engine), await host_sites(engine), WHOLE, dimensions(BARI))
+    journeys, sites = await consenting_journeys(engine), await host_sites(engine)
+    raw = compute(journeys, sites, WHOLE, dimensions(BARI), BARI.follow_up_after_months)
     assert raw.flows["referrals"].total == 8  # P9 never consented to statistics
     assert raw.flows["referrals"].by["municipality"]["bari"] == 7
     assert raw.flows["referrals"].by["municipality"]["mola-di-bari"] == 1
@@ -41,7 +42,7 @@ async def test_raw_indicators_equal_the_hand_computed_values(engine: AsyncEngine
 async def test_published_indicators_show_large_counts_and_withhold_small_ones(engine: AsyncEngine) -> None:
     await project(engine, known_history())
     figures = Figures(engine, BARI)
-    published = await figures.indicators(figures.period())
+    published = await figures.indicators(figures.release())
     assert published["flows"]["referrals"]["total"] == {"value": 8}
     assert published["flows"]["completions"]["total"] == {"value": 5}
     assert published["flows"]["interruptions"]["total"]["suppressed"] is True
@@ -56,7 +57,7 @@ async def test_published_indicators_show_large_counts_and_withhold_small_ones(en
 async def test_procedure_model_measures_each_phase_against_its_standard(engine: AsyncEngine) -> None:
     await project(engine, known_history())
     figures = Figures(engine, BARI)
-    phases = {p["phase"]: p for p in (await figures.procedure(figures.period()))["phases"]}
+    phases = {p["phase"]: p for p in (await figures.procedure(figures.release()))["phases"]}
     assert phases["referral"]["standard_days"] == 15 and phases["referral"]["median_days"] == 5.0
     assert phases["intake"]["median_days"] == 15.0
     assert phases["matching"]["median_days"] == 20.0

@@ -69,7 +69,7 @@ async def client(figures: Figures) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.mark.parametrize("lang", ["it", "en"])
 async def test_the_pdf_has_every_section_in_its_language_and_only_safe_counts(figures: Figures, lang: str) -> None:
-    pdf = await render_masterplan_pdf(figures, None, None, lang)  # type: ignore[arg-type]
+    pdf = await render_masterplan_pdf(figures, None, lang)  # type: ignore[arg-type]
     assert pdf.startswith(b"%PDF")
     text, runs = read_back(pdf)
     for title in SECTIONS[lang]:

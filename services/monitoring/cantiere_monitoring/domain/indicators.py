@@ -23,8 +23,6 @@ MILESTONES: dict[str, Milestone] = {
 }
 """Each flow indicator counts people whose milestone falls in the period."""
 
-FOLLOW_UP_MONTHS = (3, 6, 12)
-
 
 def month_of(day: date) -> str:
     """'YYYY-MM'."""
@@ -98,9 +96,13 @@ def _flow(reached: list[tuple[Journey, date]], dims: Dimensions) -> Flow:
 
 
 def compute(
-    journeys: Sequence[Journey], host_sites: Sequence[HostSite], period: Period, dims: Dimensions
+    journeys: Sequence[Journey],
+    host_sites: Sequence[HostSite],
+    period: Period,
+    dims: Dimensions,
+    follow_up_months: Sequence[int],
 ) -> RawIndicators:
-    """All raw indicators of a period."""
+    """All raw indicators of a period; `follow_up_months` are the territory's `follow_up_after_months`."""
     flows = {}
     for name, milestone in MILESTONES.items():
         reached = [(j, day) for j in journeys if (day := milestone(j)) is not None and day in period]
@@ -113,7 +115,7 @@ def compute(
         "hired_by_contract_type": _count(j.contract_type for j in completed if j.outcome == "hired"),
         "declines_by_reason": _count(j.decline_reason for j in journeys if j.declined_on in period),
     }
-    for month in FOLLOW_UP_MONTHS:
+    for month in follow_up_months:
         followed = [j.employed_after[month] for j in journeys if month in j.employed_after and j.ended_on in period]
         categories[f"employed_after_{month}_months"] = {
             "employed": sum(followed),

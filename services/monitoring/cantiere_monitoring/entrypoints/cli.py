@@ -28,14 +28,26 @@ def serve() -> None:
 def masterplan(
     out: Annotated[Path, typer.Option("--out", help="the file to write (.html or .pdf)")],
     territory: Annotated[str | None, typer.Option("--territory", help="territory code (default: settings)")] = None,
-    start: Annotated[datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="first day")] = None,
-    end: Annotated[datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="last day")] = None,
+    period: Annotated[
+        str | None,
+        typer.Option("--period", help="programme (default), a year (2008) or a quarter (2008-Q3); nothing else"),
+    ] = None,
+    start: Annotated[
+        datetime | None,
+        typer.Option("--from", formats=["%Y-%m-%d"], help="deprecated: only with --to naming exactly a --period"),
+    ] = None,
+    end: Annotated[
+        datetime | None,
+        typer.Option("--to", formats=["%Y-%m-%d"], help="deprecated: only with --from naming exactly a --period"),
+    ] = None,
     lang: Annotated[str, typer.Option("--lang", help="it or en")] = "it",
     fmt: Annotated[
         str | None, typer.Option("--format", help="html or pdf (default: from the --out suffix, else html)")
     ] = None,
 ) -> None:
-    """Write the Masterplan report (self-contained HTML, or PDF) from the monitoring read models."""
+    """Write the Masterplan report (self-contained HTML, or PDF) of one fixed release from the read models."""
+    from cantiere_runtime.errors import UserFacingError
+
     from cantiere_monitoring.service_layer.masterplan import format_for, masterplan_document
 
     if lang not in ("it", "en"):
@@ -45,9 +57,15 @@ def masterplan(
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--format") from error
     settings = load_settings(**({"territory": territory} if territory else {}))
-    document = asyncio.run(
-        masterplan_document(settings, start and start.date(), end and end.date(), lang, chosen)  # type: ignore[arg-type]
-    )
+    try:
+        document = asyncio.run(
+            masterplan_document(
+                settings, period, lang, chosen,  # type: ignore[arg-type]
+                start=start.date() if start else None, end=end.date() if end else None,
+            )
+        )  # fmt: skip
+    except UserFacingError as error:
+        raise typer.BadParameter(f"{error.message_it} / {error.message_en}", param_hint="--period") from error
     out.write_bytes(document)
     typer.echo(f"Masterplan ({chosen.upper()}) written to {out}")
 

@@ -1,4 +1,7 @@
-"""Read-only HTTP routes of monitoring: indicators, procedure model, open-data exports, the Masterplan report."""
+"""Read-only HTTP routes of monitoring: indicators, procedure model, open-data exports, the Masterplan report.
+
+Every route serves one fixed release (`period=programme | YYYY | YYYY-Qn`); any other period is refused with 422.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from cantiere_runtime.auth import Principal, Role, require
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from cantiere_monitoring.domain.releases import Release
 from cantiere_monitoring.entrypoints.exports import to_csv, to_json
 from cantiere_monitoring.report.masterplan import masterplan_data, render_html
 from cantiere_monitoring.report.pdf import render_pdf
@@ -17,8 +21,23 @@ from cantiere_monitoring.service_layer.figures import Figures
 router = APIRouter(tags=["monitoring"])
 
 Reader = Annotated[Principal, Depends(require(Role.ANALYST, Role.AUDITOR))]
-From = Annotated[date | None, Query(alias="from", description="first day (default: programme start)")]
-To = Annotated[date | None, Query(alias="to", description="last day (default: programme end)")]
+PeriodParam = Annotated[
+    str | None,
+    Query(
+        alias="period",
+        description="the fixed release: `programme` (default), a year (`2008`) or a quarter (`2008-Q3`), clipped to "
+        "the programme period; any other period is refused (422)",
+        examples=["programme", "2008", "2008-Q3"],
+    ),
+]
+From = Annotated[
+    date | None,
+    Query(alias="from", description="deprecated: accepted only with `to` naming exactly a release; use `period`"),
+]
+To = Annotated[
+    date | None,
+    Query(alias="to", description="deprecated: accepted only with `from` naming exactly a release; use `period`"),
+]
 Lang = Annotated[Literal["it", "en"], Query(description="language of the report")]
 Format = Annotated[Literal["html", "pdf"], Query(alias="format", description="html (default) or pdf")]
 
@@ -28,30 +47,43 @@ def _figures(request: Request) -> Figures:
     return figures
 
 
+def _release(figures: Figures, period: str | None, start: date | None, end: date | None) -> Release:
+    # Figures leave only for fixed periods: two overlapping day ranges could be subtracted (ReleaseRefused: 422).
+    return figures.release(period, start, end)
+
+
 @router.get("/indicators", summary="Programme indicators after small-cell suppression")
-async def indicators(request: Request, _: Reader, start: From = None, end: To = None) -> dict[str, Any]:
+async def indicators(
+    request: Request, _: Reader, period: PeriodParam = None, start: From = None, end: To = None
+) -> dict[str, Any]:
     figures = _figures(request)
-    return await figures.indicators(figures.period(start, end))
+    return await figures.indicators(_release(figures, period, start, end))
 
 
 @router.get("/procedure", summary="The procedure model: phases, standards, measured durations, overruns")
-async def procedure(request: Request, _: Reader, start: From = None, end: To = None) -> dict[str, Any]:
+async def procedure(
+    request: Request, _: Reader, period: PeriodParam = None, start: From = None, end: To = None
+) -> dict[str, Any]:
     figures = _figures(request)
-    return await figures.procedure(figures.period(start, end))
+    return await figures.procedure(_release(figures, period, start, end))
 
 
 @router.get("/exports/indicators.csv", summary="Open data: the suppressed indicators as CSV")
-async def export_csv(request: Request, _: Reader, start: From = None, end: To = None) -> Response:
+async def export_csv(
+    request: Request, _: Reader, period: PeriodParam = None, start: From = None, end: To = None
+) -> Response:
     figures = _figures(request)
-    body = to_csv(await figures.indicators(figures.period(start, end)))
+    body = to_csv(await figures.indicators(_release(figures, period, start, end)))
     headers = {"Content-Disposition": 'attachment; filename="indicators.csv"'}
     return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
 
 
 @router.get("/exports/indicators.json", summary="Open data: the suppressed indicators as JSON")
-async def export_json(request: Request, _: Reader, start: From = None, end: To = None) -> Response:
+async def export_json(
+    request: Request, _: Reader, period: PeriodParam = None, start: From = None, end: To = None
+) -> Response:
     figures = _figures(request)
-    body = to_json(await figures.indicators(figures.period(start, end)))
+    body = to_json(await figures.indicators(_release(figures, period, start, end)))
     headers = {"Content-Disposition": 'attachment; filename="indicators.json"'}
     return Response(body, media_type="application/json", headers=headers)
 
@@ -63,9 +95,16 @@ async def export_json(request: Request, _: Reader, start: From = None, end: To =
     responses={200: {"content": {"text/html": {}, "application/pdf": {}}}},
 )
 async def masterplan(
-    request: Request, _: Reader, start: From = None, end: To = None, lang: Lang = "it", fmt: Format = "html"
+    request: Request,
+    _: Reader,
+    period: PeriodParam = None,
+    start: From = None,
+    end: To = None,
+    lang: Lang = "it",
+    fmt: Format = "html",
 ) -> Response:
-    data = await masterplan_data(_figures(request), start, end)
+    figures = _figures(request)
+    data = await masterplan_data(figures, _release(figures, period, start, end))
     if fmt == "pdf":
         headers = {"Content-Disposition": f'inline; filename="masterplan-{data.territory.code}-{lang}.pdf"'}
         return Response(render_pdf(data, lang), media_type="application/pdf", headers=headers)

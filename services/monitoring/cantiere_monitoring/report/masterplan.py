@@ -16,6 +16,7 @@ from markupsafe import Markup
 from cantiere_monitoring.domain.cells import DEFAULT_THRESHOLD, Suppression
 from cantiere_monitoring.domain.cells import label as suppression_label
 from cantiere_monitoring.domain.journey import Period
+from cantiere_monitoring.domain.releases import Release
 from cantiere_monitoring.report.charts import Bar, bar_chart
 from cantiere_monitoring.report.texts import Lang, label, text
 from cantiere_monitoring.service_layer.figures import Figures
@@ -120,17 +121,17 @@ class MasterplanData:
 
 
 async def masterplan_data(
-    figures: Figures, start: date | None, end: date | None, territory_file: Path | None = None
+    figures: Figures, release: Release | None = None, territory_file: Path | None = None
 ) -> MasterplanData:
-    """The published figures and configuration of a period, read once for one report."""
-    period = figures.period(start, end)
+    """The published figures and configuration of one fixed release (the programme by default), read once."""
+    release = release or figures.release()
     territory = figures.territory
     return MasterplanData(
         territory=territory,
-        period=period,
+        period=release.period,
         generated=datetime.now(UTC).date(),
-        indicators=await figures.indicators(period),
-        procedure=await figures.procedure(period),
+        indicators=await figures.indicators(release),
+        procedure=await figures.procedure(release),
         rule_sets=[(p.starts_on, territory.rule_set_on(p.starts_on)) for p in territory.rule_sets],
         territory_file=territory_file_text(territory, territory_file),
     )
@@ -158,7 +159,7 @@ def render_html(data: MasterplanData, lang: Lang = "it") -> str:
 
 
 async def render_masterplan(
-    figures: Figures, start: date | None, end: date | None, lang: Lang = "it", territory_file: Path | None = None
+    figures: Figures, release: Release | None = None, lang: Lang = "it", territory_file: Path | None = None
 ) -> str:
-    """The Masterplan of a period as one HTML document."""
-    return render_html(await masterplan_data(figures, start, end, territory_file), lang)
+    """The Masterplan of a release (the programme by default) as one HTML document."""
+    return render_html(await masterplan_data(figures, release, territory_file), lang)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+from cantiere_monitoring.domain.releases import Release
 from cantiere_monitoring.report.masterplan import MasterplanData, cell_text, chart_bars, euro, masterplan_data
 from cantiere_monitoring.report.pdf_layout import BODY, FONT, HEAD, INK, MUTED, REFERENCE, Part, ReportPDF, pdf_text
 from cantiere_monitoring.report.texts import Lang, label, text
@@ -142,7 +142,7 @@ def render_pdf(data: MasterplanData, lang: Lang = "it") -> bytes:
 
 
 async def render_masterplan_pdf(
-    figures: Figures, start: date | None, end: date | None, lang: Lang = "it", territory_file: Path | None = None
+    figures: Figures, release: Release | None = None, lang: Lang = "it", territory_file: Path | None = None
 ) -> bytes:
-    """The Masterplan of a period as one PDF document."""
-    return render_pdf(await masterplan_data(figures, start, end, territory_file), lang)
+    """The Masterplan of a release (the programme by default) as one PDF document."""
+    return render_pdf(await masterplan_data(figures, release, territory_file), lang)

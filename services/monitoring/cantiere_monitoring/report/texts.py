@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 Lang = Literal["it", "en"]
@@ -90,9 +91,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "outcomes_breakdown": ("Esiti dei tirocini conclusi", "Outcomes of completed internships"),
     "hired_by_contract_type": ("Assunzioni per tipo di contratto", "Hires by contract type"),
     "declines_by_reason": ("Segnalazioni non accolte per motivo", "Declines by reason"),
-    "employed_after_3_months": ("Occupati a 3 mesi", "Employed after 3 months"),
-    "employed_after_6_months": ("Occupati a 6 mesi", "Employed after 6 months"),
-    "employed_after_12_months": ("Occupati a 12 mesi", "Employed after 12 months"),
     "municipality": ("comune", "municipality"),
     "district": ("municipio", "district"),
     "age_band": ("fascia d'età", "age band"),
@@ -101,6 +99,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "month": ("mese", "month"),
     "site_municipality": ("comune della sede", "site municipality"),
 }
+
+
+_EMPLOYED_AFTER = re.compile(r"employed_after_(\d+)_months")  # the territory's follow_up_after_months
 
 
 def text(key: str, lang: Lang) -> str:
@@ -112,4 +113,8 @@ def text(key: str, lang: Lang) -> str:
 def label(key: str, lang: Lang) -> str:
     """The name of an indicator, phase or dimension; codes without a label are shown as they are."""
     pair = LABELS.get(key)
+    if pair is None and (follow_up := _EMPLOYED_AFTER.fullmatch(key)):
+        months = int(follow_up[1])
+        pair = (f"Occupati a {months} {'mese' if months == 1 else 'mesi'}",
+                f"Employed after {months} {'month' if months == 1 else 'months'}")  # fmt: skip
     return key.replace("_", " ") if pair is None else pair[0] if lang == "it" else pair[1]

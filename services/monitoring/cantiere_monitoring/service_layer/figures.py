@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -12,9 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cantiere_monitoring.adapters.facts import consenting_journeys, host_sites
 from cantiere_monitoring.domain.indicators import Dimensions, compute
-from cantiere_monitoring.domain.journey import Period
+from cantiere_monitoring.domain.journey import HostSite, Journey, Period
 from cantiere_monitoring.domain.procedure import PHASES, measure, standard_days
 from cantiere_monitoring.domain.publication import publish_indicators, publish_procedure
+from cantiere_monitoring.domain.releases import Release, choose_release, enclosing, guard_release
 
 
 def dimensions(territory: Territory) -> Dimensions:
@@ -39,29 +41,62 @@ def default_period(territory: Territory) -> Period:
     return Period(territory.programme_period.start, territory.programme_period.end)
 
 
+def release_of(
+    territory: Territory, period: str | None = None, start: date | None = None, end: date | None = None
+) -> Release:
+    """The release asked for: `programme` (default), a year `2008` or a quarter `2008-Q3`, clipped to the
+    programme period; `start`/`end` only when they are exactly such a period. Anything else: `ReleaseRefused`."""
+    return choose_release(period, start, end, default_period(territory))
+
+
+Publisher = Callable[[Release], dict[str, Any]]
+
+
+def _guarded(release: Release, whole: Period, publish: Publisher, threshold: int) -> dict[str, Any]:
+    """A release as published, checked against each release that contains it, each of those as published."""
+    outers: list[tuple[Release, dict[str, Any]]] = []
+    for outer in enclosing(release, whole):
+        outers.append((outer, guard_release(publish(outer), outer, outers, threshold)))
+    return guard_release(publish(release), release, outers, threshold)
+
+
 @dataclass(frozen=True)
 class Figures:
-    """Reads and publishes the monitoring figures of one territory."""
+    """Reads and publishes the monitoring figures of one territory, only for fixed releases."""
 
     engine: AsyncEngine
     territory: Territory
 
-    def period(self, start: date | None = None, end: date | None = None) -> Period:
-        """The period asked for, the programme period by default."""
-        whole = default_period(self.territory)
-        return Period(start or whole.start, end or whole.end)
+    def release(self, period: str | None = None, start: date | None = None, end: date | None = None) -> Release:
+        """The release asked for (see `release_of`); `ReleaseRefused` for any other period."""
+        return release_of(self.territory, period, start, end)
 
-    async def indicators(self, period: Period) -> dict[str, Any]:
-        """Every indicator of the period, after disclosure control."""
-        raw = compute(await consenting_journeys(self.engine), await host_sites(self.engine), period,
-                      dimensions(self.territory))  # fmt: skip
+    async def _facts(self) -> tuple[list[Journey], list[HostSite]]:
+        return list(await consenting_journeys(self.engine)), list(await host_sites(self.engine))
+
+    async def indicators(self, release: Release) -> dict[str, Any]:
+        """Every indicator of the release, after disclosure control."""
+        journeys, sites = await self._facts()
         t = self.territory
-        published = publish_indicators(raw, t.disclosure_threshold, t.target_internships, t.budget_cents)
-        return {"territory": t.code, "period": {"from": period.start, "to": period.end}, **published}
 
-    async def procedure(self, period: Period) -> dict[str, Any]:
-        """The procedure model of the period: standards, measured durations, overruns, bottlenecks."""
-        measured = measure(await consenting_journeys(self.engine), period, standards(self.territory))
-        phases = publish_procedure(measured, self.territory.disclosure_threshold)
-        return {"territory": self.territory.code, "period": {"from": period.start, "to": period.end},
-                "threshold": self.territory.disclosure_threshold, "phases": phases}  # fmt: skip
+        def publish(r: Release) -> dict[str, Any]:
+            raw = compute(journeys, sites, r.period, dimensions(t), t.follow_up_after_months)
+            published = publish_indicators(raw, t.disclosure_threshold, t.target_internships, t.budget_cents)
+            return {"territory": t.code, **_stamp(r), **published}
+
+        return _guarded(release, default_period(t), publish, t.disclosure_threshold)
+
+    async def procedure(self, release: Release) -> dict[str, Any]:
+        """The procedure model of the release: standards, measured durations, overruns, bottlenecks."""
+        journeys, _ = await self._facts()
+        t = self.territory
+
+        def publish(r: Release) -> dict[str, Any]:
+            phases = publish_procedure(measure(journeys, r.period, standards(t)), t.disclosure_threshold)
+            return {"territory": t.code, **_stamp(r), "threshold": t.disclosure_threshold, "phases": phases}
+
+        return _guarded(release, default_period(t), publish, t.disclosure_threshold)
+
+
+def _stamp(release: Release) -> dict[str, Any]:
+    return {"release": release.name, "period": {"from": release.period.start, "to": release.period.end}}

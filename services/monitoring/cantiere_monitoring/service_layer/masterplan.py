@@ -13,7 +13,7 @@ from cantiere_monitoring.bootstrap import COMPONENT, Settings, load_settings_ter
 from cantiere_monitoring.report.masterplan import masterplan_data, render_html
 from cantiere_monitoring.report.pdf import render_pdf
 from cantiere_monitoring.report.texts import Lang
-from cantiere_monitoring.service_layer.figures import Figures
+from cantiere_monitoring.service_layer.figures import Figures, release_of
 
 Format = Literal["html", "pdf"]
 FORMATS: dict[str, Format] = {".html": "html", ".htm": "html", ".pdf": "pdf"}
@@ -31,19 +31,27 @@ def format_for(out: Path, asked: str | None = None) -> Format:
 
 
 async def masterplan_document(
-    settings: Settings, start: date | None, end: date | None, lang: Lang, fmt: Format = "html"
+    settings: Settings,
+    period: str | None,
+    lang: Lang,
+    fmt: Format = "html",
+    start: date | None = None,
+    end: date | None = None,
 ) -> bytes:
-    """The report of the settings' database and territory, as UTF-8 HTML or as PDF."""
+    """The report of one fixed release (see `Figures.release`) of the settings' database and territory,
+    as UTF-8 HTML or as PDF; `ReleaseRefused` before any database work when the period is not released."""
+    territory = load_settings_territory(settings)
+    release = release_of(territory, period, start, end)
     engine = create_engine(settings.database_url)
     try:
         await migrate(engine, COMPONENT)
-        figures = Figures(engine, load_settings_territory(settings))
-        data = await masterplan_data(figures, start, end, settings.territory_file)
+        figures = Figures(engine, territory)
+        data = await masterplan_data(figures, release, settings.territory_file)
     finally:
         await engine.dispose()
     return render_pdf(data, lang) if fmt == "pdf" else render_html(data, lang).encode("utf-8")
 
 
-async def masterplan_html(settings: Settings, start: date | None, end: date | None, lang: Lang) -> str:
-    """The report of the settings' database and territory as HTML."""
-    return (await masterplan_document(settings, start, end, lang)).decode("utf-8")
+async def masterplan_html(settings: Settings, period: str | None, lang: Lang) -> str:
+    """The report of one fixed release of the settings' database and territory as HTML."""
+    return (await masterplan_document(settings, period, lang)).decode("utf-8")

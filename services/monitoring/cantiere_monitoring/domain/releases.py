@@ -1,0 +1,321 @@
+"""Fixed releases: figures leave monitoring only for the programme, a calendar year or a calendar quarter (pure).
+
+Any day range would let a reader subtract two overlapping releases (1-30 January from 1-31 January)
+and single out the people of the days in between, whatever each release suppresses. So the periods
+are fixed: ``programme`` (the whole programme period, the default), a year (``2008``) or a quarter
+(``2008-Q3``), each clipped to the programme period. Anything else is refused.
+
+Fixed periods still nest (a quarter lies in its year, a year in the programme), so a release is
+also checked against every release that contains it (`guard_release`):
+
+1. a count shown in both whose difference would be 1..t-1 is withheld in the smaller release;
+2. the time breakdowns (by month, by quarter) and the headline of the smaller release are the same
+   quantities as cells, and sums of cells, of the larger release's time breakdowns: with both
+   releases' cells and totals together, the recomputability audit must still pin no hidden cell,
+   else the smaller release's time breakdown, and if needed its headline, is withheld.
+
+What this does not cover is stated in `domain/disclosure.py` and in the service README.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+from cantiere_runtime.errors import Unprocessable
+
+from cantiere_monitoring.domain.cells import Bounds, Cell, Suppression, label_bounds
+from cantiere_monitoring.domain.indicators import quarter_of
+from cantiere_monitoring.domain.journey import Period
+from cantiere_monitoring.domain.network import SINK, SOURCE, Network, feasible_point, is_fixed, pinned_arcs
+from cantiere_monitoring.domain.protection import UNPUBLISHED
+
+PROGRAMME = "programme"
+Kind = Literal["programme", "year", "quarter"]
+PROGRAMME_LEVEL = {"withheld": "programme_level"}
+TIME_DIMENSIONS = ("quarter", "month")
+_YEAR = re.compile(r"(\d{4})")
+_QUARTER = re.compile(r"(\d{4})-[Qq]([1-4])")
+FORMS_IT = "period=programme (tutto il programma), un anno (es. 2008) o un trimestre (es. 2008-Q3)"
+FORMS_EN = "period=programme (the whole programme), a year (e.g. 2008) or a quarter (e.g. 2008-Q3)"
+
+
+class ReleaseRefused(Unprocessable):
+    """The figures are not released for the period asked for."""
+
+    code = "period_not_released"
+
+
+@dataclass(frozen=True)
+class Release:
+    """One fixed release: its name (`programme`, `2008`, `2008-Q3`) and its days, clipped to the programme."""
+
+    name: str
+    kind: Kind
+    period: Period
+
+
+def _quarter_days(year: int, quarter: int) -> tuple[date, date]:
+    first = date(year, 3 * quarter - 2, 1)
+    last = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+    return first, date.fromordinal(last.toordinal() - 1)
+
+
+def _clipped(name: str, kind: Kind, first: date, last: date, whole: Period) -> Release:
+    start, end = max(first, whole.start), min(last, whole.end)
+    if start > end:
+        raise ReleaseRefused(
+            f"Il periodo {name} è fuori dal periodo del programma ({whole.start} - {whole.end}).",
+            f"The period {name} is outside the programme period ({whole.start} - {whole.end}).",
+        )
+    return Release(name, kind, Period(start, end))
+
+
+def programme_release(whole: Period) -> Release:
+    """The whole programme period."""
+    return Release(PROGRAMME, "programme", whole)
+
+
+def year_release(year: int, whole: Period) -> Release:
+    """A calendar year, clipped to the programme period."""
+    return _clipped(f"{year:04d}", "year", date(year, 1, 1), date(year, 12, 31), whole)
+
+
+def quarter_release(year: int, quarter: int, whole: Period) -> Release:
+    """A calendar quarter, clipped to the programme period."""
+    return _clipped(f"{year:04d}-Q{quarter}", "quarter", *_quarter_days(year, quarter), whole)
+
+
+def parse_release(spec: str | None, whole: Period) -> Release:
+    """The release a `period` parameter names: `programme` (default), `YYYY` or `YYYY-Qn`; else refused."""
+    text = (spec or PROGRAMME).strip()
+    if text.lower() == PROGRAMME:
+        return programme_release(whole)
+    if year := _YEAR.fullmatch(text):
+        return year_release(int(year[1]), whole)
+    if quarter := _QUARTER.fullmatch(text):
+        return quarter_release(int(quarter[1]), int(quarter[2]), whole)
+    raise ReleaseRefused(
+        f"Il periodo {text!r} non è pubblicato. I dati escono solo per periodi fissi: {FORMS_IT}.",
+        f"The period {text!r} is not released. Figures are released only for fixed periods: {FORMS_EN}.",
+    )
+
+
+def releases(whole: Period) -> Iterator[Release]:
+    """Every release of the programme: the programme, then each year and each quarter it touches."""
+    yield programme_release(whole)
+    for year in range(whole.start.year, whole.end.year + 1):
+        yield year_release(year, whole)
+    for year in range(whole.start.year, whole.end.year + 1):
+        for quarter in range(1, 5):
+            first, last = _quarter_days(year, quarter)
+            if first <= whole.end and last >= whole.start:
+                yield quarter_release(year, quarter, whole)
+
+
+def release_for_days(start: date | None, end: date | None, whole: Period) -> Release:
+    """The release whose days are exactly `start`..`end` (missing ends: the programme's); any other range is refused."""
+    first, last = start or whole.start, end or whole.end
+    for release in releases(whole):
+        calendar = (release.period.start, release.period.end)
+        if release.kind == "year":
+            calendar = (date(int(release.name), 1, 1), date(int(release.name), 12, 31))
+        elif release.kind == "quarter":
+            calendar = _quarter_days(int(release.name[:4]), int(release.name[-1]))
+        if (first, last) in ((release.period.start, release.period.end), calendar):
+            return release
+    raise ReleaseRefused(
+        f"I dati non escono per un intervallo di giorni qualsiasi ({first} - {last}): confrontando due "
+        f"intervalli si potrebbero riconoscere singole persone. Usare {FORMS_IT}.",
+        f"Figures are not released for an arbitrary range of days ({first} - {last}): comparing two ranges "
+        f"could single out individual people. Use {FORMS_EN}.",
+    )
+
+
+def choose_release(spec: str | None, start: date | None, end: date | None, whole: Period) -> Release:
+    """The release a request names, by `period` or by the exact days of one; refused if both or neither fit."""
+    if spec is not None and (start is not None or end is not None):
+        raise ReleaseRefused(
+            f"Indicare il periodo oppure le date (from/to), non entrambi. Usare {FORMS_IT}.",
+            f"Give either the period or dates (from/to), not both. Use {FORMS_EN}.",
+        )
+    if start is not None or end is not None:
+        return release_for_days(start, end, whole)
+    return parse_release(spec, whole)
+
+
+def enclosing(release: Release, whole: Period) -> list[Release]:
+    """The releases that contain this one, largest first (those with the very same days left out)."""
+    chain = [programme_release(whole)]
+    if release.kind == "quarter":
+        chain.append(year_release(int(release.name[:4]), whole))
+    return [r for r in chain if r.kind != release.kind and r.period != release.period]
+
+
+# --- the check against enclosing releases -------------------------------------------------------------
+
+Path = tuple[str, ...]
+
+
+def _cells(doc: Any, path: Path = ()) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """Every published cell of a document, shown or hidden, with its path."""
+    if isinstance(doc, dict):
+        if isinstance(doc.get("value"), int) or doc.get("suppressed") is True:
+            yield path, doc
+            return
+        for key, item in doc.items():
+            yield from _cells(item, (*path, str(key)))
+    elif isinstance(doc, list):
+        for i, item in enumerate(doc):
+            yield from _cells(item, (*path, str(i)))
+
+
+def _bounds(cell: Mapping[str, Any] | None, threshold: int) -> Bounds:
+    if cell is None:
+        return UNPUBLISHED
+    if isinstance(cell.get("value"), int):
+        return (cell["value"], cell["value"])
+    return label_bounds(Suppression(cell["reason"]), threshold)
+
+
+def _get(doc: Any, path: Path) -> Any:
+    for key in path:
+        doc = doc[int(key)] if isinstance(doc, list) else doc[key]
+    return doc
+
+
+def _set(doc: Any, path: Path, value: Any) -> None:
+    parent = _get(doc, path[:-1])
+    if isinstance(parent, list):
+        parent[int(path[-1])] = value
+    else:
+        parent[path[-1]] = value
+
+
+_TWINS: dict[Path, Path] = {
+    ("flows", "starts", "total"): ("target", "starts"),
+    ("flows", "completions", "total"): ("categories", "outcomes", "total"),
+    ("flows", "declines", "total"): ("categories", "declines_by_reason", "total"),
+    ("flows", "interruptions", "total"): ("categories", "interruptions_by_reason", "total"),
+}
+"""Headlines published twice in one document (the same count in two places)."""
+_TWINS.update({twin: path for path, twin in list(_TWINS.items())})
+
+
+def _shown(doc: Any, path: Path) -> bool:
+    try:
+        return isinstance(_get(doc, path).get("value"), int)
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return False
+
+
+def _withhold_headline(doc: dict[str, Any], path: Path, threshold: int) -> None:
+    """Withhold a headline count and everything published under it or computed from it."""
+    _set(doc, path, Cell.hidden(Suppression.WITHHELD, threshold).to_dict())
+    twin = _TWINS.get(path)
+    if twin is not None and _shown(doc, twin):
+        _withhold_headline(doc, twin, threshold)
+    head = path[0]
+    if head == "flows":
+        flow = doc["flows"][path[1]]
+        flow["by"] = dict.fromkeys(flow["by"], PROGRAMME_LEVEL)
+    elif head == "categories":
+        doc["categories"][path[1]]["breakdown"] = PROGRAMME_LEVEL
+        if path[1] == "outcomes":
+            doc["categories"]["hired_by_contract_type"] = {"total": PROGRAMME_LEVEL, "breakdown": PROGRAMME_LEVEL}
+    elif path == ("target", "starts"):
+        doc["target"]["share_percent"] = None
+    elif path == ("attendance", "people"):
+        doc["attendance"]["attended_share_percent"] = None
+    elif path == ("allowances", "people"):
+        doc["allowances"].update(paid_cents=None, share_of_budget_percent=None)
+    elif path == ("hosts", "recruited"):
+        doc["hosts"]["by"] = dict.fromkeys(doc["hosts"]["by"], PROGRAMME_LEVEL)
+    elif head == "phases" and path[-1] == "cases":
+        phase = doc["phases"][int(path[1])]
+        phase.update(median_days=None, p90_days=None, overruns=PROGRAMME_LEVEL, bottleneck=False)
+
+
+def _withhold(doc: dict[str, Any], path: Path, threshold: int) -> None:
+    """Withhold one shown cell: its whole breakdown if it is in one, else the headline and all under it."""
+    for cut in range(len(path) - 1, 0, -1):
+        node = _get(doc, path[:cut])
+        if isinstance(node, dict) and "cells" in node and "threshold" in node:
+            _set(doc, path[:cut], PROGRAMME_LEVEL)
+            if path[:cut] == ("categories", "outcomes", "breakdown"):
+                doc["categories"]["hired_by_contract_type"] = {"total": PROGRAMME_LEVEL, "breakdown": PROGRAMME_LEVEL}
+            return
+    _withhold_headline(doc, path, threshold)
+
+
+def _meet(a: Bounds, b: Bounds) -> Bounds:
+    """What a reader knows of a count from two releases that both print it."""
+    highs = [h for h in (a[1], b[1]) if h is not None]
+    return (max(a[0], b[0]), min(highs) if highs else None)
+
+
+def _time_leak(outer: Mapping[str, Any], inner: Mapping[str, Any] | None, subtotal: Bounds,
+               inside: set[str], threshold: int) -> bool:  # fmt: skip
+    """Whether the outer time breakdown, with the inner release's cells and total beside it, pins a hidden count.
+
+    The outer cells inside the inner release add up to the inner total: one series with a subtotal, a
+    network like any other table, audited with the same residual-cycle test.
+    """
+    inner_cells = inner.get("cells") if inner else None
+    keys = list(outer["cells"])
+    net = Network(3, (*(((2, SINK) if k in inside else (SOURCE, SINK)) for k in keys), (SOURCE, 2), (SINK, SOURCE)))
+    alone: list[Bounds] = [_bounds(outer["cells"][k], threshold) for k in keys]
+    both = list(alone)
+    for i, key in enumerate(keys):
+        if key in inside and inner_cells is not None:
+            both[i] = _meet(alone[i], _bounds(inner_cells.get(key, {"value": 0}), threshold))  # unlisted: none
+    both += [subtotal, _bounds(outer.get("total"), threshold)]
+    alone += [subtotal, both[-1]]
+    if any(is_fixed(b) and not is_fixed(a) for a, b in zip(alone, both, strict=True)):
+        return True  # a count hidden in one release is shown in the other
+    return bool(pinned_arcs(net, both, feasible_point(net, both)))
+
+
+def _quarters(period: Period) -> set[str]:
+    return {quarter_of(date(y, m, 1)) for y in range(period.start.year, period.end.year + 1) for m in (1, 4, 7, 10)
+            if date(y, m, 1) <= period.end and _quarter_days(y, (m + 2) // 3)[1] >= period.start}  # fmt: skip
+
+
+def _months(period: Period) -> set[str]:
+    months = set()
+    y, m = period.start.year, period.start.month
+    while (y, m) <= (period.end.year, period.end.month):
+        months.add(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return months
+
+
+def guard_release(doc: dict[str, Any], release: Release, outers: Sequence[tuple[Release, Mapping[str, Any]]],
+                  threshold: int) -> dict[str, Any]:  # fmt: skip
+    """A published document of `release`, with what would combine with the enclosing releases into a small count
+    withheld (indicators or procedure; each outer document already as published)."""
+    for outer_release, outer in outers:
+        if not outer_release.period.start <= release.period.start <= release.period.end <= outer_release.period.end:
+            raise ValueError(f"{outer_release.name} does not contain {release.name}")
+        shown_outside = {p: c["value"] for p, c in _cells(outer) if isinstance(c.get("value"), int)}
+        for path, cell in list(_cells(doc)):
+            value = cell.get("value")
+            differs = isinstance(value, int) and path in shown_outside and 0 < shown_outside[path] - value < threshold
+            if differs and _shown(doc, path):  # not withheld meanwhile by an earlier cell
+                _withhold(doc, path, threshold)
+        inside = {"quarter": _quarters(release.period), "month": _months(release.period)}
+        for name, flow in doc.get("flows", {}).items():
+            outer_flow = outer["flows"][name]
+            for dim in TIME_DIMENSIONS:
+                series = outer_flow["by"].get(dim, PROGRAMME_LEVEL)
+                if "cells" not in series:
+                    continue
+                own = flow["by"].get(dim)
+                if _time_leak(series, own, _bounds(flow["total"], threshold), inside[dim], threshold):
+                    flow["by"][dim] = PROGRAMME_LEVEL
+                    if _time_leak(series, None, _bounds(flow["total"], threshold), inside[dim], threshold):
+                        _withhold_headline(doc, ("flows", name, "total"), threshold)
+    return doc

@@ -1,0 +1,257 @@
+"""Figures leave only for fixed releases (programme, year, quarter): no day range, so no subtraction attack."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import date
+from itertools import product
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+from cantiere_monitoring.domain.indicators import compute
+from cantiere_monitoring.domain.journey import Journey, Period
+from cantiere_monitoring.domain.publication import publish_indicators
+from cantiere_monitoring.domain.releases import (
+    ReleaseRefused,
+    choose_release,
+    guard_release,
+    parse_release,
+    quarter_release,
+    release_for_days,
+    releases,
+    year_release,
+)
+from cantiere_monitoring.entrypoints.api import monitoring_app
+from cantiere_monitoring.entrypoints.cli import app as cli
+from cantiere_monitoring.report.texts import label
+from cantiere_monitoring.service_layer.figures import Figures, dimensions
+from cantiere_runtime.auth import Role
+from cantiere_runtime.territory import territory_by_code
+from sqlalchemy.ext.asyncio import AsyncEngine
+from typer.testing import CliRunner
+
+from .history import journey
+from .known_history import known_history, project
+from .test_api_and_disclosure import SECRET, token
+
+BARI = territory_by_code("bari-pilot")
+WHOLE = Period(BARI.programme_period.start, BARI.programme_period.end)  # 2007-11-20 .. 2009-07-31
+T = BARI.disclosure_threshold
+ROUTES = ["/indicators", "/procedure", "/exports/indicators.csv", "/exports/indicators.json", "/masterplan"]
+
+
+# --- which periods are released -----------------------------------------------------------------------
+
+
+def test_the_programme_years_and_quarters_are_released_clipped_to_the_programme_period() -> None:
+    assert parse_release(None, WHOLE).period == WHOLE
+    assert parse_release("programme", WHOLE).period == WHOLE
+    assert parse_release("2008", WHOLE).period == Period(date(2008, 1, 1), date(2008, 12, 31))
+    assert parse_release("2007", WHOLE).period == Period(date(2007, 11, 20), date(2007, 12, 31))
+    assert parse_release("2009", WHOLE).period == Period(date(2009, 1, 1), date(2009, 7, 31))
+    assert parse_release("2008-Q3", WHOLE).period == Period(date(2008, 7, 1), date(2008, 9, 30))
+    assert parse_release("2009-Q3", WHOLE).period == Period(date(2009, 7, 1), date(2009, 7, 31))
+    assert parse_release("2008-q1", WHOLE).name == "2008-Q1"
+    names = [r.name for r in releases(WHOLE)]
+    assert names == ["programme", "2007", "2008", "2009", "2007-Q4", *(f"2008-Q{q}" for q in range(1, 5)),
+                     "2009-Q1", "2009-Q2", "2009-Q3"]  # fmt: skip
+
+
+@pytest.mark.parametrize("spec", ["2008-01", "2008-Q5", "2008-Q0", "Q3", "2008-01-01", "last-year", "", " 20080 "])
+def test_any_other_period_is_refused_in_plain_words(spec: str) -> None:
+    if not spec:  # an empty period is the default, the programme
+        assert parse_release(spec, WHOLE).name == "programme"
+        return
+    with pytest.raises(ReleaseRefused) as refused:
+        parse_release(spec, WHOLE)
+    assert refused.value.status_code == 422
+    assert "periodo" in refused.value.message_it and "period" in refused.value.message_en
+    assert "2008-Q3" in refused.value.message_it and "2008-Q3" in refused.value.message_en
+
+
+@pytest.mark.parametrize("spec", ["2006", "2010", "2007-Q3", "2009-Q4"])
+def test_a_year_or_quarter_outside_the_programme_is_refused(spec: str) -> None:
+    with pytest.raises(ReleaseRefused, match="outside the programme period"):
+        parse_release(spec, WHOLE)
+
+
+def test_days_are_accepted_only_when_they_are_exactly_a_release() -> None:
+    assert release_for_days(None, None, WHOLE).name == "programme"
+    assert release_for_days(date(2008, 1, 1), date(2008, 12, 31), WHOLE).name == "2008"
+    assert release_for_days(date(2008, 7, 1), date(2008, 9, 30), WHOLE).name == "2008-Q3"
+    assert release_for_days(date(2007, 11, 20), date(2007, 12, 31), WHOLE).name == "2007"  # clipped bounds
+    assert release_for_days(date(2009, 1, 1), None, WHOLE).name == "2009"  # to the programme end: all of 2009
+    for start, end in [(date(2008, 1, 1), date(2008, 1, 30)), (date(2008, 1, 1), date(2008, 1, 31)),
+                       (date(2008, 1, 2), date(2008, 3, 31)), (date(2008, 1, 1), date(2009, 12, 31))]:  # fmt: skip
+        with pytest.raises(ReleaseRefused, match="arbitrary range of days"):
+            release_for_days(start, end, WHOLE)
+    with pytest.raises(ReleaseRefused, match="not both"):
+        choose_release("2008", date(2008, 1, 1), date(2008, 12, 31), WHOLE)
+
+
+# --- the check of a release against the releases that contain it ------------------------------------
+
+
+def _person(n: int, referred: date) -> Journey:
+    return Journey(person_id=f"p{n}", municipality="bari", age_band="25_34", referred_on=referred)
+
+
+def _published(people: list[Journey], period: Period) -> dict[str, Any]:
+    raw = compute(people, [], period, dimensions(BARI), BARI.follow_up_after_months)
+    return publish_indicators(raw, T, BARI.target_internships, BARI.budget_cents)
+
+
+def test_a_quarter_that_differs_from_its_year_by_fewer_than_t_is_withheld() -> None:
+    people = [_person(n, date(2008, 1, 15)) for n in range(10)] + [_person(10, date(2008, 5, 1)),
+                                                                  _person(11, date(2008, 5, 2))]  # fmt: skip
+    year, q1 = year_release(2008, WHOLE), quarter_release(2008, 1, WHOLE)
+    year_doc = _published(people, year.period)
+    raw_q1 = _published(people, q1.period)
+    assert year_doc["flows"]["referrals"]["total"] == {"value": 12}
+    assert raw_q1["flows"]["referrals"]["total"] == {"value": 10}  # 12 - 10 = 2 people referred in May
+    guarded = guard_release(raw_q1, q1, [(year, year_doc)], T)
+    assert guarded["flows"]["referrals"]["total"]["suppressed"] is True
+    assert all("cells" not in series for series in guarded["flows"]["referrals"]["by"].values())
+
+
+def test_a_quarter_does_not_reveal_a_quarter_its_year_hides() -> None:
+    # 2008 by quarter: 10, 10, 10, 2 -> the 2 is hidden, and with it one of the 10s: the quarter release of
+    # that 10 must not show it, or the year's hidden 2 is 32 - 30.
+    days = [date(2008, 2, 1)] * 10 + [date(2008, 5, 1)] * 10 + [date(2008, 8, 1)] * 10 + [date(2008, 11, 1)] * 2
+    people = [_person(n, day) for n, day in enumerate(days)]
+    year = year_release(2008, WHOLE)
+    year_doc = _published(people, year.period)
+    by_quarter = year_doc["flows"]["referrals"]["by"]["quarter"]["cells"]
+    hidden = [q for q, cell in by_quarter.items() if cell.get("suppressed")]
+    assert "2008-Q4" in hidden and len(hidden) == 2
+    for quarter in range(1, 5):
+        release = quarter_release(2008, quarter, WHOLE)
+        guarded = guard_release(_published(people, release.period), release, [(year, year_doc)], T)
+        shown = "value" in guarded["flows"]["referrals"]["total"]
+        assert shown == (release.name not in hidden), release.name
+
+
+# --- the API and the command line ----------------------------------------------------------------------
+
+
+def history() -> list[Any]:
+    """The known history, plus two people referred in May 2008: the year and its first quarter differ by 2."""
+    return [*known_history(), *journey(10, date(2008, 5, 5)), *journey(11, date(2008, 5, 6))]
+
+
+@pytest_asyncio.fixture
+async def figures(engine: AsyncEngine) -> Figures:
+    await project(engine, history())
+    return Figures(engine, BARI)
+
+
+@pytest_asyncio.fixture
+async def client(figures: Figures) -> AsyncIterator[httpx.AsyncClient]:
+    app = monitoring_app(BARI, SECRET)
+    app.state.figures = figures
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://monitoring") as http:
+        yield http
+
+
+async def test_an_arbitrary_day_range_is_refused_with_422_everywhere(client: httpx.AsyncClient) -> None:
+    queries = ["from=2008-01-01&to=2008-01-30", "from=2008-02-01", "to=2008-06-15", "period=2008-01",
+               "period=2008-01-01", "period=2010", "period=2008&to=2008-12-31"]  # fmt: skip
+    for route, query in product(ROUTES, queries):
+        answer = await client.get(f"{route}?{query}", headers=token(Role.ANALYST))
+        assert answer.status_code == 422, (route, query)
+        body = answer.json()
+        assert body["error"] == "period_not_released", body
+        assert "period" in body["message"] and "period" in body["message_en"], body  # periodo, period=...
+
+
+async def test_year_and_quarter_releases_are_served(client: httpx.AsyncClient) -> None:
+    headers = token(Role.ANALYST)
+    for route, period in product(ROUTES, ["programme", "2008", "2008-Q1", "2008-Q2", "2007", "2009-Q3"]):
+        assert (await client.get(f"{route}?period={period}", headers=headers)).status_code == 200, (route, period)
+    year = (await client.get("/indicators?period=2008", headers=headers)).json()
+    assert year["release"] == "2008" and year["period"] == {"from": "2008-01-01", "to": "2008-12-31"}
+    assert year["flows"]["referrals"]["total"] == {"value": 10}
+    quarter = (await client.get("/indicators?period=2008-Q1", headers=headers)).json()
+    assert quarter["period"] == {"from": "2008-01-01", "to": "2008-03-31"}
+    # 8 people referred in Q1, 10 in the year: 10 - 8 = 2 would single out May's referrals, so Q1 withholds it.
+    assert quarter["flows"]["referrals"]["total"]["suppressed"] is True
+    # Days that are exactly a release are that release.
+    same = (await client.get("/indicators?from=2008-01-01&to=2008-03-31", headers=headers)).json()
+    assert same == quarter
+    html = (await client.get("/masterplan?period=2008-Q1&lang=en", headers=headers)).text
+    assert "2008-01-01" in html and "2008-03-31" in html
+
+
+async def test_two_overlapping_arbitrary_ranges_cannot_both_be_obtained(client: httpx.AsyncClient) -> None:
+    # The attack: 1-30 January and 1-31 January, subtracted, single out whoever was referred on 31 January.
+    headers = token(Role.ANALYST)
+    obtained = []
+    for end in ("2008-03-02", "2008-03-03", "2008-01-30", "2008-01-31"):
+        for route in ("/indicators", "/exports/indicators.csv", "/masterplan"):
+            answer = await client.get(f"{route}?from=2008-01-01&to={end}", headers=headers)
+            if answer.status_code == 200:
+                obtained.append((route, end))
+    assert obtained == []
+
+
+def _shown(document: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], int]]:
+    if isinstance(document, dict):
+        if isinstance(document.get("value"), int):
+            yield path, document["value"]
+            return
+        for key, item in document.items():
+            yield from _shown(item, (*path, str(key)))
+    elif isinstance(document, list):
+        for i, item in enumerate(document):
+            yield from _shown(item, (*path, str(i)))
+
+
+async def test_no_released_figure_differs_from_one_of_a_containing_release_by_fewer_than_t(figures: Figures) -> None:
+    every = list(releases(WHOLE))
+    published = {}
+    for release in every:
+        indicators, procedure = await figures.indicators(release), await figures.procedure(release)
+        published[release.name] = dict(_shown({"indicators": indicators, "procedure": procedure}))
+    checked = 0
+    for inner, outer in product(every, every):
+        p, q = inner.period, outer.period
+        if inner == outer or not (q.start <= p.start and p.end <= q.end):
+            continue
+        small, big = published[inner.name], published[outer.name]
+        for path in small.keys() & big.keys():
+            if path[-1] in ("internships", "standard_days", "threshold") or "at_period_end" in path:
+                continue  # configuration, or stocks on a day (not counts of people over the period)
+            checked += 1
+            assert not 0 < big[path] - small[path] < T, (inner.name, outer.name, path, small[path], big[path])
+    assert checked > 100
+
+
+def test_the_command_writes_a_release_and_refuses_a_day_range(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CANTIERE_DATABASE_URL", f"sqlite:///{tmp_path / 'monitoring.db'}")
+    monkeypatch.chdir(tmp_path)
+    refused = CliRunner().invoke(cli, ["masterplan", "--out", "r.html", "--from", "2008-01-01", "--to", "2008-01-31"])
+    assert refused.exit_code != 0 and not (tmp_path / "r.html").exists()
+    assert "arbitrary range of days" in refused.output.replace("\n", " ").replace("│", "").replace("  ", " ")
+    refused = CliRunner().invoke(cli, ["masterplan", "--out", "r.html", "--period", "2008-02"])
+    assert refused.exit_code != 0 and not (tmp_path / "r.html").exists()
+    for args in (["--period", "2008-Q3"], ["--from", "2008-07-01", "--to", "2008-09-30"]):
+        written = CliRunner().invoke(cli, ["masterplan", "--out", "r.html", *args])
+        assert written.exit_code == 0, written.output
+        assert "2008-07-01" in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+# --- follow-ups come from the territory ----------------------------------------------------------------
+
+
+def test_follow_up_months_are_the_territorys() -> None:
+    person = Journey(person_id="p1", completed_on=date(2008, 6, 1), outcome="hired", employed_after={2: True})
+    raw = compute([person], [], WHOLE, dimensions(BARI), (2, 6))
+    follow_ups = [name for name in raw.categories if name.startswith("employed_after_")]
+    assert follow_ups == ["employed_after_2_months", "employed_after_6_months"]
+    assert raw.categories["employed_after_2_months"] == {"employed": 1, "not_employed": 0}
+    assert label("employed_after_2_months", "it") == "Occupati a 2 mesi"
+    assert label("employed_after_1_months", "en") == "Employed after 1 month"
+    assert label("employed_after_12_months", "en") == "Employed after 12 months"
