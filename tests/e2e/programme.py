@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import secrets
 import uuid
 from calendar import monthrange
-from datetime import date
+from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
 import nats
+from cantiere_placements.domain.rules import add_months
 from cantiere_runtime.auth import Principal, Role, mint_token
 from cantiere_runtime.bus import PUBLIC_STREAM, RESTRICTED_STREAM
-from cantiere_runtime.territory import territory_by_code
+from cantiere_runtime.territory import TERRITORIES_DIR, territory_by_code
 from nats.js.errors import NotFoundError
 
 from .people import BARI, MOLA, Invented
@@ -41,7 +44,22 @@ OFFICER = bearer(Role.EMPLOYMENT_OFFICER, EMPLOYMENT_CENTRE, "cpi-1")
 ANALYST = bearer(Role.ANALYST, MONITORING, "an-1")
 
 
-def start_programme(processes: Fleet, nats_url: str) -> None:
+def running_today(directory: Path, today: date) -> Path:
+    """The Bari pilot's territory file with its programme period moved to run around ``today``.
+
+    Events are stamped with the real clock, so the monitoring of this run reads the figures of a
+    programme that is running now (two years either side), not of the 2007-2009 pilot.
+    """
+    text = (TERRITORIES_DIR / f"{TERRITORY.code}.yaml").read_text(encoding="utf-8")
+    period = f"programme_period:\n  start: {today.year - 2}-01-01\n  end: {today.year + 2}-12-31\n"
+    moved, replaced = re.subn(r"programme_period:\n(  .*\n)+", period, text)
+    assert replaced == 1, "the territory file has one programme period"
+    path = directory / "territory-running-today.yaml"
+    path.write_text(moved, encoding="utf-8")
+    return path
+
+
+def start_programme(processes: Fleet, nats_url: str, today: date) -> None:
     common = {"CANTIERE_NATS__URL": nats_url, "CANTIERE_TOKEN_SECRET": SECRET, "CANTIERE_TERRITORY": TERRITORY.code}
     for municipality in (BARI, MOLA):
         processes.start(municipality, "cantiere_referrals", {
@@ -49,7 +67,10 @@ def start_programme(processes: Fleet, nats_url: str) -> None:
             "CANTIERE_VAULT_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
         })  # fmt: skip
     processes.start("placements", "cantiere_placements", {**common, "CANTIERE_PARTNER": CONSORTIUM})
-    processes.start("monitoring", "cantiere_monitoring", {**common, "CANTIERE_PARTNER": MONITORING})
+    processes.start("monitoring", "cantiere_monitoring", {
+        **common, "CANTIERE_PARTNER": MONITORING,
+        "CANTIERE_TERRITORY_FILE": str(running_today(processes.directory, today)),
+    })  # fmt: skip
 
 
 class Api:
@@ -80,9 +101,8 @@ async def refer(api: Api, person: Invented, keep_apart_from: list[str]) -> str:
                     "preferred_sectors": ["56.10"], "care_needs": ["childcare"] if person.female else []},
     }  # fmt: skip
     person_id: str = (await api.post("/people", worker, body, expect=201))["id"]
-    scopes = ["share_with_consortium", "aggregate_statistics"] + (
-        ["share_contact_details"] if person.contact_consent else []
-    )
+    scopes = ["share_with_consortium", "aggregate_statistics", "minimal_data_to_host", "share_with_employment_centre"]
+    scopes += ["share_contact_details"] if person.contact_consent else []
     for scope in scopes:
         await api.post(f"/people/{person_id}/consents", worker, {"scope": scope, "form_version": "2026-1"})
     service = "uepe" if person.category == "author_of_violence" else "anti_violence_centre"
@@ -105,17 +125,28 @@ def internship_months(today: date) -> list[date]:
     return months
 
 
+def backdated_months(today: date) -> list[date]:
+    """Three whole months that ended over a year ago: a historical case whose 12-month follow-up is due now."""
+    return internship_months(add_months(today.replace(day=1), -13))
+
+
+def ends_on(months: list[date]) -> date:
+    """The last day of an internship over these months."""
+    last = months[-1]
+    return last.replace(day=monthrange(last.year, last.month)[1])
+
+
 async def run_internship(api: Api, placement_id: str, host_id: str, tutor_id: str, months: list[date]) -> None:
     """From the accepted proposal to three months of attendance closed by the host's tutor, allowances paid."""
     p = f"/placements/{placement_id}"
     await api.post(f"{p}/accept", OPERATOR, {"party": "person"})
     await api.post(f"{p}/accept", OPERATOR, {"party": "host"})
-    await api.post(f"{p}/agreement", OPERATOR, {"agreement_id": str(uuid.uuid4())})
-    last = months[-1]
-    ends_on = last.replace(day=monthrange(last.year, last.month)[1])
+    # Signed before the first month: a training project may not start before its agreement.
+    signed_on = months[0] - timedelta(days=10)
+    await api.post(f"{p}/agreement", OPERATOR, {"agreement_id": str(uuid.uuid4()), "signed_on": signed_on.isoformat()})
     await api.post(f"{p}/training-project", OPERATOR, {
         "objectives": ["kitchen.basic"], "promoter_tutor_id": str(uuid.uuid4()), "host_tutor_id": tutor_id,
-        "hours_per_week": 20, "starts_on": months[0].isoformat(), "ends_on": ends_on.isoformat(),
+        "hours_per_week": 20, "starts_on": months[0].isoformat(), "ends_on": ends_on(months).isoformat(),
         "monthly_allowance_cents": 60_000,
     })  # fmt: skip
     queue = await api.get("/validation-queue", OFFICER)
@@ -132,22 +163,36 @@ async def run_internship(api: Api, placement_id: str, host_id: str, tutor_id: st
         assert paid["allowances"][month] == 60_000  # 90% attendance: the whole minimum allowance
 
 
-async def finish(api: Api, placement_id: str, outcome: str) -> list[str]:
-    """Completion, attestation, follow-ups and closure; answers the follow-up refusals (not due in real time)."""
+async def finish(api: Api, placement_id: str, outcome: str, ended_on: date | None = None) -> list[str]:
+    """Completion, attestation, follow-ups and closure; answers the follow-up refusals.
+
+    A case that ended today (real time) has no follow-up due: its path cannot be closed as completed, so it
+    is closed for another reason. A case that ended ``ended_on``, over a year ago, records each follow-up
+    on its due day and is closed as a completed path.
+    """
     p = f"/placements/{placement_id}"
     contract = {"hired": "fixed_term"}.get(outcome)
-    await api.post(f"{p}/complete", OPERATOR, {"outcome": outcome, "contract_type": contract})
+    completion = {"outcome": outcome, "contract_type": contract}
+    if ended_on is not None:
+        completion["completed_on"] = ended_on.isoformat()
+    await api.post(f"{p}/complete", OPERATOR, completion)
     await api.post(f"{p}/attestation", OPERATOR, {"competences": ["kitchen.basic"]})
     await api.post(f"{p}/notices", OPERATOR, {"kind": "end", "reference_number": f"CO-{placement_id[:8]}-E"})
     refusals = []
-    for after in (3, 6, 12):  # in real time, completed today: none is due yet, and the 6 and 12 wait for the 3
-        body = {"after_months": after, "employed": outcome == "hired", "contract_type": contract}
+    for after in (3, 6, 12):  # completed today: none is due yet, and the 6 and 12 wait for the 3
+        body: dict[str, Any] = {"after_months": after, "employed": outcome == "hired", "contract_type": contract}
+        if ended_on is not None:
+            body["recorded_on"] = add_months(ended_on, after).isoformat()
         answer = await api.http.post(f"{api.url}{p}/follow-ups", json=body, headers=OPERATOR)
         if answer.status_code != 200:
             assert answer.status_code == 409, answer.text
             refusals.append(answer.json()["message_en"])
-    closed = await api.post(f"{p}/close", OPERATOR, {"reason": "path_completed"})
+    if refusals:
+        early = await api.post(f"{p}/close", OPERATOR, {"reason": "path_completed"}, expect=409)
+        assert "after every follow-up" in early["message_en"], early
+    closed = await api.post(f"{p}/close", OPERATOR, {"reason": "other" if refusals else "path_completed"})
     assert closed["status"] == "closed"
+    assert closed["follow_ups"] == ([] if refusals else [3, 6, 12]), closed
     return refusals
 
 

@@ -11,12 +11,13 @@ import json
 import re
 import sqlite3
 import uuid
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from cantiere_placements.domain.rules import add_months
 from cantiere_referrals.domain.identity import keep_apart_token
 from cantiere_runtime.auth import Role
 from cantiere_runtime.bus import PUBLIC_STREAM, RESTRICTED_STREAM
@@ -34,9 +35,11 @@ from .programme import (
     THRESHOLD,
     WORKER,
     Api,
+    backdated_months,
     bearer,
     bus_messages,
     clearance,
+    ends_on,
     finish,
     internship_months,
     leaks,
@@ -54,7 +57,7 @@ async def test_the_programme_runs_end_to_end_across_real_services(nats_url: str,
     months = internship_months(today)
     secrets_of_people = [v for p in PEOPLE for v in p.vault_values()]
     with fleet(tmp_path) as processes:
-        start_programme(processes, nats_url)
+        start_programme(processes, nats_url, today)
         await processes.healthy(timeout=40)
         s = processes.services
         async with httpx.AsyncClient(timeout=10) as http:
@@ -146,10 +149,14 @@ async def test_the_programme_runs_end_to_end_across_real_services(nats_url: str,
                                   {"first_name": VICTIM.first_name}, expect=204)  # fmt: skip
 
             # --- agreement, training project, validation, start, three months, completion, follow-up, closure ---
+            # The victim's internship is a historical case (over a year ago): it runs to its 12-month follow-up.
             outcomes = ["hired", "hired", "not_hired", "hired", "further_training", "hired", "not_hired"]
+            historical = backdated_months(today)
             for person in PEOPLE:
                 placement_id, host_n = placed[person.n]
-                await run_internship(placements, placement_id, *hosts[host_n], months)
+                await run_internship(
+                    placements, placement_id, *hosts[host_n], historical if person is VICTIM else months
+                )
             host_1, _tutor = hosts[1]
             tutor = bearer(Role.COMPANY_TUTOR, CONSORTIUM, "tutor-1", host_id=host_1)
             page = await placements.get(f"/hosts/{host_1}/interns", tutor)
@@ -160,7 +167,8 @@ async def test_the_programme_runs_end_to_end_across_real_services(nats_url: str,
             await placements.get(f"/hosts/{host_1}/interns", other_host, expect=403)
             follow_up_refusals: list[str] = []
             for person in PEOPLE:
-                follow_up_refusals += await finish(placements, placed[person.n][0], outcomes[person.n - 1])
+                ended_on = ends_on(historical) if person is VICTIM else None
+                follow_up_refusals += await finish(placements, placed[person.n][0], outcomes[person.n - 1], ended_on)
 
             # --- the social worker follows the whole journey of her person ---
             # PlacementSafetyCleared is restricted and the timeline follows only the public stream (see report).
@@ -170,7 +178,7 @@ async def test_the_programme_runs_end_to_end_across_real_services(nats_url: str,
                 "PlacementAcceptedByPerson", "PlacementAcceptedByHost", "AgreementSigned", "TrainingProjectApproved",
                 "TrainingProjectValidated", "MandatoryNoticeFiled", "InternshipStarted", "AttendanceMonthClosed",
                 "AllowanceCalculated", "AllowancePaid", "InternshipCompleted", "CompetenceAttestationIssued",
-                "CaseClosed",
+                "FollowUpRecorded", "CaseClosed",
             ]  # fmt: skip
             expected = set(journey_steps)
 
@@ -190,13 +198,20 @@ async def test_the_programme_runs_end_to_end_across_real_services(nats_url: str,
             assert firsts == sorted(firsts), types  # each step in the order it happened
             assert types[-1] == "CaseClosed", types
             assert types.count("AttendanceMonthClosed") == 3 and types.count("AllowancePaid") == 3, types
+            assert types.count("FollowUpRecorded") == 3, types  # at 3, 6 and 12 months, then closed as completed
+            follow_ups = [r["detail"] for r in timeline if r["event_type"] == "FollowUpRecorded"]
+            ended = ends_on(historical)
+            assert [(int(f["month"]), f["recorded_on"]) for f in follow_ups] == [
+                (n, add_months(ended, n).isoformat()) for n in (3, 6, 12)
+            ], follow_ups
+            assert timeline[-1]["detail"]["reason"] == "path_completed", timeline[-1]
             own_token_of_victim = keep_apart_token(VICTIM.tax_code, PROGRAMME_KEY.encode())
             assert not leaks(str(timeline), [own_token_of_author, own_token_of_victim])
             others = await mola.get(f"/people/{victim}/timeline", WORKER[MOLA], expect=404)
             assert others
 
             # --- monitoring: figures from this run, every count 0 or >= threshold, nothing of the vault ---
-            period = f"?from={months[0] - timedelta(days=31)}&to={today + timedelta(days=400)}"
+            period = "?period=programme"  # the programme runs around today (see running_today)
 
             async def counted() -> dict[str, Any]:
                 found = await monitoring.get(f"/indicators{period}", ANALYST)
@@ -236,4 +251,4 @@ async def test_the_programme_runs_end_to_end_across_real_services(nats_url: str,
         "The 3-month follow-up is not due yet.",
         "The next follow-up due is at 3 months.",
         "The next follow-up due is at 3 months.",
-    ] * len(PEOPLE)
+    ] * (len(PEOPLE) - 1)  # all but the victim's historical case
