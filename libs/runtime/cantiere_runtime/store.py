@@ -98,10 +98,7 @@ class EventStore:
     async def read_all(self, after: int = 0, limit: int = 1000, conn: AsyncConnection | None = None) -> list[Recorded]:
         """Events of every aggregate after a global position, in order (for local projections)."""
         query = (
-            select(events_table)
-            .where(events_table.c.position > after)
-            .order_by(events_table.c.position)
-            .limit(limit)
+            select(events_table).where(events_table.c.position > after).order_by(events_table.c.position).limit(limit)
         )
         async with self._tx(conn) as c:
             rows = (await c.execute(query)).mappings().all()

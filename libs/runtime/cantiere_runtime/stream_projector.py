@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -26,6 +28,26 @@ def recorded_from(msg: Msg, registry: EventRegistry) -> Recorded:
     """A received message as a recorded event, positioned at its stream sequence."""
     envelope = decode(msg.data, msg.headers, registry)
     return Recorded(envelope.payload, envelope.metadata, msg.metadata.sequence.stream)
+
+
+class ProjectionBlocked(RuntimeError):
+    """A fail-closed projection cannot apply an event and will not move past it."""
+
+    def __init__(self, projection: str, stream_sequence: int) -> None:
+        super().__init__(
+            f"projection {projection} is blocked at stream sequence {stream_sequence}: "
+            "it cannot apply that event and must not skip it; fix the cause, then run again"
+        )
+        self.projection, self.stream_sequence = projection, stream_sequence
+
+
+async def _pause(seconds: float, stop: asyncio.Event | None) -> None:
+    """Sleep, but wake as soon as ``stop`` is set."""
+    if stop is None:
+        await asyncio.sleep(seconds)
+        return
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
 
 
 def _safe_reason(exc: BaseException) -> str:
@@ -91,7 +113,7 @@ class StreamProjector:
                     msgs = await sub.fetch(self.batch_size, timeout=self.fetch_timeout)
                 except TimeoutError:
                     continue
-                await self.handle(msgs)
+                await self.handle(msgs, stop)
         finally:
             await sub.unsubscribe()
 
@@ -128,7 +150,7 @@ class StreamProjector:
         await self._ensure_consumer(from_start=True)
         return await self.catch_up(progress)
 
-    async def handle(self, msgs: Sequence[Msg]) -> int:
+    async def handle(self, msgs: Sequence[Msg], stop: asyncio.Event | None = None) -> int:
         """Apply a fetched batch in one transaction; on a failure, fall back to one message at a time."""
         try:
             async with self.engine.begin() as conn:
@@ -143,39 +165,57 @@ class StreamProjector:
                         self.applied += 1
                 await Checkpoints.set(conn, self.projection.name, checkpoint)
         except Exception:
-            return await self._one_by_one(msgs)
+            return await self._one_by_one(msgs, stop)
         for msg in msgs:
             await msg.ack()
         await self.nc.flush()
         return len(msgs)
 
-    async def _one_by_one(self, msgs: Sequence[Msg]) -> int:
+    async def _one_by_one(self, msgs: Sequence[Msg], stop: asyncio.Event | None) -> int:
+        # The batch is held while a message is retried in place. Nak'ing it and the messages after
+        # it would let the server redeliver them in another order (a nak'd message joins the back
+        # of the redelivery queue), and the checkpoint would then skip the earlier one for good.
+        held_since = time.monotonic()
         for index, msg in enumerate(msgs):
-            try:
-                recorded = recorded_from(msg, self.registry)
-                with bound_to(recorded):
-                    if await apply_once(self.engine, self.projection, recorded):
-                        self.applied += 1
-            except Exception as exc:
-                delivered = msg.metadata.num_delivered
-                if delivered >= self.max_deliver and self._may_skip(exc):
-                    await self._dead_letter(msg, exc)
-                    continue
-                blocked = delivered >= self.max_deliver
-                (log.error if blocked else log.warning)(
-                    "projection_blocked" if blocked else "projection_retry",
-                    projection=self.projection.name,
-                    stream_sequence=msg.metadata.sequence.stream,
-                    delivered=delivered,
-                    reason=_safe_reason(exc),
-                )
-                await asyncio.sleep(min(self.max_retry_delay, self.retry_delay * 2**delivered))
-                # Nak this one and the rest in order, so nothing after it is applied before it.
-                for later in msgs[index:]:
-                    await later.nak()
-                return index
-            await msg.ack_sync()
+            attempt = msg.metadata.num_delivered
+            while True:
+                try:
+                    recorded = recorded_from(msg, self.registry)
+                    with bound_to(recorded):
+                        if await apply_once(self.engine, self.projection, recorded):
+                            self.applied += 1
+                    await msg.ack_sync()
+                    break
+                except Exception as exc:
+                    if attempt >= self.max_deliver and self._may_skip(exc):
+                        await self._dead_letter(msg, exc, attempt)
+                        break
+                    blocked = attempt >= self.max_deliver
+                    (log.error if blocked else log.warning)(
+                        "projection_blocked" if blocked else "projection_retry",
+                        projection=self.projection.name,
+                        stream_sequence=msg.metadata.sequence.stream,
+                        delivered=attempt,
+                        reason=_safe_reason(exc),
+                    )
+                    if (stop is not None and stop.is_set()) or (stop is None and blocked):
+                        await self._release(msgs[index:])
+                        if stop is None:
+                            raise ProjectionBlocked(self.projection.name, msg.metadata.sequence.stream) from exc
+                        return index
+                    await _pause(min(self.max_retry_delay, self.retry_delay * 2**attempt), stop)
+                    if time.monotonic() - held_since > self.ack_wait / 3:
+                        for later in msgs[index:]:  # still working on them: no redelivery meanwhile
+                            await later.in_progress()
+                        held_since = time.monotonic()
+                    attempt += 1
         return len(msgs)
+
+    async def _release(self, held: Sequence[Msg]) -> None:
+        # Nak'd together, in stream order, they are redelivered in that order to the next run.
+        for msg in held:
+            await msg.nak()
+        await self.nc.flush()
 
     def _may_skip(self, exc: BaseException) -> bool:
         # A fail-closed projection (safety constraints, consent, erasure) must never move past
@@ -183,7 +223,7 @@ class StreamProjector:
         # a message nobody can decode is set aside, since retrying it can never succeed.
         return isinstance(exc, ContractError) or not getattr(self.projection, "fail_closed", False)
 
-    async def _dead_letter(self, msg: Msg, exc: BaseException) -> None:
+    async def _dead_letter(self, msg: Msg, exc: BaseException, attempts: int) -> None:
         seq = msg.metadata.sequence.stream
         headers = dict(msg.headers or {})
         headers.update(
@@ -204,6 +244,6 @@ class StreamProjector:
             projection=self.projection.name,
             stream=self.stream,
             stream_sequence=seq,
-            delivered=msg.metadata.num_delivered,
+            delivered=attempts,
             reason=_safe_reason(exc),
         )

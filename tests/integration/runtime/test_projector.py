@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 
 import nats
+import pytest
 from cantiere_events import Producer
 from cantiere_runtime.bus import DEAD_LETTER_STREAM, PUBLIC_STREAM
 from cantiere_runtime.projector import Checkpoints, LocalProjector
 from cantiere_runtime.relay import OutboxRelay
 from cantiere_runtime.store import EventStore
 from cantiere_runtime.stream_projector import StreamProjector
+from sqlalchemy import Column, Integer, MetaData, Table, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from .sample import REGISTRY, CounterTicked, CounterTickedPublicly, TicksPerCounter, context, read_metadata, read_ticks
@@ -217,3 +219,72 @@ async def test_a_fail_closed_projection_never_skips_an_event_it_cannot_apply(
     stop.set()
     await task
     assert await _ticks(engine) == {"c-0": (3, 2)}
+
+
+applied_order = Table(
+    "applied_order", MetaData(), Column("position", Integer, primary_key=True, autoincrement=True), Column("n", Integer)
+)
+
+
+class _Flaky(TicksPerCounter):
+    """Fails on n=1 a few times, then applies it; writes the order of application in the read model."""
+
+    def __init__(self, failures: int) -> None:
+        super().__init__()
+        self.failures = failures
+        self.tables = (*self.tables, applied_order)
+
+    async def apply(self, conn, recorded):  # type: ignore[no-untyped-def]
+        if recorded.event.n == 1 and self.failures > 0:
+            self.failures -= 1
+            raise RuntimeError("transient")
+        await super().apply(conn, recorded)
+        await conn.execute(applied_order.insert().values(n=recorded.event.n))
+
+
+async def _applied_order(engine: AsyncEngine) -> list[int]:
+    async with engine.begin() as conn:
+        await conn.run_sync(applied_order.metadata.create_all)
+        return list((await conn.execute(select(applied_order.c.n).order_by(applied_order.c.position))).scalars())
+
+
+async def test_a_message_retried_after_a_failure_is_applied_before_the_ones_behind_it(
+    engine: AsyncEngine, nc: nats.NATS
+) -> None:
+    await _with_read_model(engine)
+    await _published(engine, nc, aggregates=1, per_aggregate=8)
+    await _applied_order(engine)
+    projection = _Flaky(failures=30)
+    projector = _projector(engine, nc, projection=projection, max_deliver=40, retry_delay=0.001, max_retry_delay=0.005)
+    stop = asyncio.Event()
+    task = asyncio.create_task(projector.run(stop))
+    for _ in range(100):
+        if len(await _applied_order(engine)) == 8:
+            break
+        await asyncio.sleep(0.05)
+    stop.set()
+    await task
+    assert await _applied_order(engine) == list(range(8))
+    assert projector.dead_lettered == 0
+
+
+async def test_catching_up_a_blocked_fail_closed_projection_stops_with_a_clear_error_and_resumes_in_order(
+    engine: AsyncEngine, nc: nats.NATS
+) -> None:
+    from cantiere_runtime.stream_projector import ProjectionBlocked
+
+    class Protective(_Flaky):
+        fail_closed = True
+
+    await _with_read_model(engine)
+    await _published(engine, nc, aggregates=1, per_aggregate=4)
+    await _applied_order(engine)
+    projection = Protective(failures=1_000)
+    projector = _projector(engine, nc, projection=projection, max_deliver=3, retry_delay=0.001)
+    with pytest.raises(ProjectionBlocked, match="blocked at stream sequence 2"):
+        await projector.catch_up()
+    assert await _applied_order(engine) == [0] and projector.dead_lettered == 0
+    projection.failures = 0  # fixed
+    await projector.catch_up()
+    assert await _applied_order(engine) == [0, 1, 2, 3]
+    assert await _ticks(engine) == {"c-0": (4, 3)}
