@@ -9,11 +9,12 @@ from cantiere_runtime.migrate import Component
 from cantiere_runtime.service import ServiceRuntime
 from cantiere_runtime.settings import ServiceSettings
 from cantiere_runtime.territory import TerritoryError, load_territory, territory_by_code
-from pydantic import SecretStr
+from pydantic import BaseModel, ConfigDict, SecretStr, ValidationInfo, field_validator
 
 from cantiere_referrals.adapters.tables import metadata
 from cantiere_referrals.adapters.vault import Vault, vault_key
 from cantiere_referrals.domain.events import REGISTRY
+from cantiere_referrals.domain.retention import InvalidRetentionPeriod, RetentionPolicy
 from cantiere_referrals.service_layer.handlers import Keys, Referrals
 
 SERVICE = "referrals"
@@ -25,6 +26,39 @@ DEV_VAULT_KEY = base64.b64encode(b"cantiere-dev-vault-key-32-bytes!").decode()
 DEV_PROGRAMME_KEY = "cantiere-development-programme-key"
 
 
+# Placeholders only: the municipality's data protection officer sets the real periods.
+DEFAULT_AFTER_REFERRAL_ENDED_DAYS = 1825  # about five years after the referral was closed or withdrawn
+DEFAULT_NEVER_REFERRED_DAYS = 365  # a year after registration for a person never referred
+
+
+class RetentionSettings(BaseModel):
+    """Retention periods in days (CANTIERE_RETENTION__AFTER_REFERRAL_ENDED_DAYS, ...__NEVER_REFERRED_DAYS)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    after_referral_ended_days: int = DEFAULT_AFTER_REFERRAL_ENDED_DAYS
+    never_referred_days: int = DEFAULT_NEVER_REFERRED_DAYS
+
+    @field_validator("after_referral_ended_days", "never_referred_days", mode="before")
+    @classmethod
+    def _whole_days(cls, value: object, info: ValidationInfo) -> int:
+        days = value.strip() if isinstance(value, str) else value
+        if isinstance(days, str) and days.isascii() and days.isdigit():
+            days = int(days)
+        if isinstance(days, bool) or not isinstance(days, int) or days <= 0:
+            raise ValueError(str(InvalidRetentionPeriod(f"CANTIERE_RETENTION__{str(info.field_name).upper()}")))
+        return days
+
+    @property
+    def explicit(self) -> bool:
+        """Whether both periods were configured rather than left at their placeholder defaults."""
+        return {"after_referral_ended_days", "never_referred_days"} <= self.model_fields_set
+
+    def policy(self) -> RetentionPolicy:
+        """The domain's retention policy."""
+        return RetentionPolicy(self.after_referral_ended_days, self.never_referred_days)
+
+
 class Settings(ServiceSettings):
     """Settings of the referrals service (CANTIERE_VAULT_KEY, CANTIERE_PROGRAMME_KEY, ...)."""
 
@@ -33,6 +67,7 @@ class Settings(ServiceSettings):
     vault_key_id: str = "v1"
     programme_key: SecretStr = SecretStr(DEV_PROGRAMME_KEY)  # shared by the programme for keep-apart tokens
     programme_key_id: str = "k1"
+    retention: RetentionSettings = RetentionSettings()
 
     def check_production(self) -> None:
         """Refuse development secrets in production."""
@@ -42,6 +77,15 @@ class Settings(ServiceSettings):
             or self.programme_key.get_secret_value() == DEV_PROGRAMME_KEY
         ):
             raise ValueError("CANTIERE_VAULT_KEY and CANTIERE_PROGRAMME_KEY must be set in production")
+
+    def check_retention(self) -> None:
+        """Refuse erasing by retention in production while the periods are still the placeholder defaults."""
+        if self.environment == "production" and not ("retention" in self.model_fields_set and self.retention.explicit):
+            raise ValueError(
+                "In produzione i periodi di conservazione vanno impostati dal responsabile della protezione dei dati "
+                "(CANTIERE_RETENTION__AFTER_REFERRAL_ENDED_DAYS, CANTIERE_RETENTION__NEVER_REFERRED_DAYS) / "
+                "in production the retention periods must be set by the data protection officer"
+            )
 
 
 def load_settings(**overrides: object) -> Settings:
@@ -54,8 +98,11 @@ def build_vault(settings: Settings) -> Vault:
     return Vault(vault_key(settings.vault_key.get_secret_value()), settings.vault_key_id)
 
 
-def build_runtime(settings: Settings, *, follow_consortium: bool = True) -> ServiceRuntime:
-    """The service runtime (database, NATS, relay, projectors) for these settings."""
+def build_runtime(settings: Settings, *, follow_consortium: bool = True, project: bool = True) -> ServiceRuntime:
+    """The service runtime (database, NATS, relay, projectors) for these settings.
+
+    ``project=False`` leaves the read models to the running service (a one-off command beside it).
+    """
     from cantiere_referrals.projections import consortium_subscriptions, local_projections
 
     subscriptions = consortium_subscriptions(settings.partner) if follow_consortium else []
@@ -64,7 +111,7 @@ def build_runtime(settings: Settings, *, follow_consortium: bool = True) -> Serv
         settings=settings,
         registry=REGISTRY,
         components=(COMPONENT,),
-        local_projections=local_projections(),
+        local_projections=local_projections() if project else (),
         subscriptions=subscriptions,
     )
 

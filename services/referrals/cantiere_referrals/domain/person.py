@@ -59,6 +59,8 @@ class Person:
     constraints: e.SafetyConstraintsSet | None = None
     referral_id: str | None = None  # the latest referral, open or not
     referral_status: str | None = None
+    registered_on: date | None = None
+    referral_ended_on: date | None = None  # when the latest referral was closed or withdrawn; None while open
     erased: bool = False
 
     def consented(self, scope: ConsentScope) -> bool:
@@ -178,6 +180,7 @@ def evolve(state: Person | None, event: e.PersonEvent) -> Person | None:
             profile=event.profile,
             own_token=event.own_token,
             key_id=event.key_id,
+            registered_on=event.registered_on,
         )
     if state is None:
         return None
@@ -197,11 +200,17 @@ def evolve(state: Person | None, event: e.PersonEvent) -> Person | None:
         case e.SafetyConstraintsSet():
             return replace(state, constraints=event)
         case e.ReferralOpened():
-            return replace(state, referral_id=event.referral_id, referral_status=OPEN, profile=event.profile)
+            return replace(
+                state,
+                referral_id=event.referral_id,
+                referral_status=OPEN,
+                referral_ended_on=None,
+                profile=event.profile,
+            )
         case e.ReferralCancelled():
-            return replace(state, referral_status=WITHDRAWN)
+            return replace(state, referral_status=WITHDRAWN, referral_ended_on=event.withdrawn_on)
         case e.ReferralEnded():
-            return replace(state, referral_status=CLOSED)
+            return replace(state, referral_status=CLOSED, referral_ended_on=event.closed_on)
         case e.PersonErased():
             return replace(state, erased=True, own_token=None)
     return state

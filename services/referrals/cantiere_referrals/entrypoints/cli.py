@@ -1,8 +1,9 @@
-"""The referrals service's command line: serve the API, rebuild the read models."""
+"""The referrals service's command line: serve the API, rebuild the read models, erase when retention has run."""
 
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 import typer
 import uvicorn
@@ -36,6 +37,20 @@ def rebuild() -> None:
             await runtime.stop()
 
     typer.echo(f"replayed {asyncio.run(run())} events")
+
+
+@app.command()
+def retention(
+    as_of: str | None = typer.Option(
+        None, "--as-of", metavar="YYYY-MM-DD", help="Reference date (default: today; a future one only with --dry-run)."
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="List who is due, erase nothing."),
+) -> None:
+    """Erase the personal data whose retention period has run (CANTIERE_RETENTION__* set by the DPO)."""
+    from cantiere_referrals.entrypoints.retention_cli import retention as run_retention
+
+    # The only clock of the retention job; dates in the log are UTC days too.
+    run_retention(as_of, dry_run, today=datetime.now(UTC).date())
 
 
 @app.callback()

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from cantiere_events import Producer, uuid7
+from cantiere_events.codes import ErasureBasis
 from cantiere_runtime.auth import Principal
 from cantiere_runtime.errors import Unprocessable
 from cantiere_runtime.store import CommandContext, EventStore, envelope_for
@@ -113,14 +114,39 @@ class Referrals:
         async with self.engine.begin() as conn:
             state, version = await self.load(person_id, conn)
             visible(principal, state)
-            if isinstance(command, c.ErasePersonalData):
-                result = await self._execute(conn, principal, person_id, command, now, state, version)
-                await self.vault.erase(conn, person_id)
-            else:
-                result = await self._execute(conn, principal, person_id, command, now, state, version)
+            result = await self._record(conn, principal, person_id, command, now, state, version)
         self.on_commit()
         assert result is not None
         return result
+
+    async def _record(
+        self,
+        conn: AsyncConnection,
+        principal: Principal,
+        person_id: str,
+        command: c.Command,
+        now: datetime,
+        state: Person | None,
+        version: int,
+    ) -> Person | None:
+        result = await self._execute(conn, principal, person_id, command, now, state, version)
+        if isinstance(command, c.ErasePersonalData):  # the vault entry goes in the same transaction as the event
+            await self.vault.erase(conn, person_id)
+        return result
+
+    async def erase_if(
+        self, principal: Principal, person_id: str, basis: ErasureBasis, condition: Callable[[Person | None], bool]
+    ) -> bool:
+        """Erase like `handle` does, only if the file read in the same transaction still meets the condition."""
+        now = self.clock()
+        async with self.engine.begin() as conn:
+            state, version = await self.load(person_id, conn)
+            if not condition(state):
+                return False
+            visible(principal, state)
+            await self._record(conn, principal, person_id, c.ErasePersonalData(basis=basis), now, state, version)
+        self.on_commit()
+        return True
 
     async def record_constraints(
         self, principal: Principal, person_id: str, keep_apart_tax_codes: list[str], **fields: Any
