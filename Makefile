@@ -33,6 +33,7 @@ check: lint typecheck
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
 	$(BIN)/mypy libs/events/cantiere_events libs/runtime/cantiere_runtime services/referrals/cantiere_referrals services/placements/cantiere_placements services/monitoring/cantiere_monitoring

@@ -134,7 +134,6 @@ def test_a_private_event_on_the_bus_is_refused() -> None:
         decode(message.data, with_headers(message, ce_audience="private"), PUBLIC)
 
 
-
 def test_a_malformed_header_is_reported_without_echoing_its_value() -> None:
     message = closed()
     secret = "mario.rossi@example.org"
