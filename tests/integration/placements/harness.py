@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -20,9 +21,11 @@ from cantiere_events.referrals import ConsentRecorded
 from cantiere_placements.bootstrap import load_settings
 from cantiere_placements.entrypoints.api import create_app
 from cantiere_runtime.auth import Principal, Role, mint_token
+from cantiere_runtime.db import create_engine
 from cantiere_runtime.settings import DEV_TOKEN_SECRET
 from cantiere_runtime.store import CommandContext, envelope_for
 from fastapi import FastAPI
+from sqlalchemy import text
 
 from .fakes import referral, uid
 from .responder import FakeMunicipality
@@ -57,8 +60,39 @@ class Running:
 
 @pytest_asyncio.fixture
 async def service(nats_url: str, tmp_path: Path) -> AsyncIterator[Running]:
+    async with running(nats_url, f"sqlite:///{tmp_path / 'placements.db'}") as started:
+        yield started
+
+
+@pytest_asyncio.fixture
+async def service_on_each_database(nats_url: str, db_url: tuple[str, str | None]) -> AsyncIterator[Running]:
+    """The service on SQLite, and on a PostgreSQL schema of this test when CANTIERE_TEST_POSTGRES_URL is set."""
+    url, schema = db_url
+    if schema is None:
+        async with running(nats_url, url) as started:
+            yield started
+        return
+    await _admin(url, f"CREATE SCHEMA {schema}")
+    separator = "&" if "?" in url else "?"
+    try:
+        async with running(nats_url, f"{url}{separator}options=-csearch_path%3D{schema}") as started:
+            yield started
+    finally:
+        await _admin(url, f"DROP SCHEMA {schema} CASCADE")
+
+
+async def _admin(url: str, statement: str) -> None:
+    engine = create_engine(url)
+    async with engine.begin() as conn:
+        await conn.execute(text(statement))
+    await engine.dispose()
+
+
+@asynccontextmanager
+async def running(nats_url: str, database_url: str) -> AsyncIterator[Running]:
+    """The service on this database, with the fake municipality answering on the bus."""
     settings = load_settings(
-        database_url=f"sqlite:///{tmp_path / 'placements.db'}",
+        database_url=database_url,
         nats={"url": nats_url},
         clearance_timeout_seconds=0.5,
         environment="test",

@@ -32,6 +32,7 @@ MATRIX = [
     ("post", f"/placements/{P}/allowances/2008-04/calculate", None, STAFF),
     ("post", f"/placements/{P}/complete", {"outcome": "not_hired"}, STAFF),
     ("get", "/pipeline", None, STAFF),
+    ("get", "/safety-conflicts", None, STAFF),
     ("get", "/validation-queue", None, STAFF | {Role.EMPLOYMENT_OFFICER}),
     ("get", "/ledger.csv", None, STAFF),
 ]  # fmt: skip

@@ -7,6 +7,7 @@ from typing import Any
 
 import nats
 from cantiere_events import Producer, encode
+from cantiere_events.codes import ConsentScope
 from cantiere_events.referrals import KeepApartTokenRegistered, SafetyConstraintsRecorded
 from cantiere_placements.adapters.tables import personal_data_reads
 from cantiere_runtime.auth import Role
@@ -34,7 +35,9 @@ async def accepted_candidate(service: Running, nats_url: str, person: int) -> st
     person_id = uid(person)
 
     async def arrived() -> bool:
-        return (await service.http.get(f"/candidates/{person_id}", headers=STAFF)).status_code == 200
+        # With every consent too: an accept racing the intake's next append would meet a concurrent change (409).
+        answer = await service.http.get(f"/candidates/{person_id}", headers=STAFF)
+        return answer.status_code == 200 and len(answer.json()["consents"]) == len(ConsentScope)
 
     await until(arrived)
     assert (await service.http.post(f"/candidates/{person_id}/accept", headers=STAFF)).status_code == 200

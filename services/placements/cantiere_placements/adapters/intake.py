@@ -21,6 +21,7 @@ from cantiere_placements.adapters.vault import FirstNameVault
 from cantiere_placements.domain import events as ev
 from cantiere_placements.domain.candidate import candidate_decider
 from cantiere_placements.domain.events import REGISTRY
+from cantiere_placements.service_layer.safety_review import conflicts_involving
 from cantiere_placements.service_layer.unit import candidate_id
 
 PUBLIC_SUBJECTS = tuple(
@@ -90,7 +91,9 @@ class ReferralIntake:
         for attempt in range(1, APPEND_ATTEMPTS + 1):
             try:
                 async with conn.begin_nested():  # a conflict undoes only this attempt
-                    await self._append(store, conn, recorded, event, person_id)
+                    appended = await self._append(store, conn, recorded, event, person_id)
+                if appended and isinstance(event, ev.CandidateSafetyStored | ev.CandidateTokenStored):
+                    await _report_conflicts(store, conn, person_id)
                 return
             except ConcurrencyError:
                 if attempt == APPEND_ATTEMPTS:
@@ -99,18 +102,19 @@ class ReferralIntake:
 
     async def _append(
         self, store: EventStore, conn: AsyncConnection, recorded: Recorded, event: Event, person_id: str
-    ) -> None:
+    ) -> bool:
+        """Append the candidate's event (and what it carries); False when there was nothing to append."""
         aggregate = candidate_id(person_id)
         loaded = await store.load(aggregate, conn)
         source = str(recorded.metadata.event_id)
         if any(str(r.metadata.causation_id) == source for r in loaded.events):
-            return  # already applied (a replay)
+            return False  # already applied (a replay)
         history = [r.event for r in loaded.events]
         state = candidate_decider.fold(history)
         events = [event]
         if isinstance(event, ev.CandidateReferred):
             if state is not None:
-                return  # the referral is already here
+                return False  # the referral is already here
             # Constraints or tokens that arrived first (another stream), and any consent news that came
             # before the referral, are carried after it.
             events += _latest(history, ev.CandidateSafetyStored) + _latest(history, ev.CandidateTokenStored)
@@ -125,6 +129,24 @@ class ReferralIntake:
         await store.append(aggregate, loaded.version, events, context=ctx, conn=conn)
         if isinstance(event, ev.CandidateErased):
             await FirstNameVault.erase(conn, person_id)
+        return True
+
+
+async def _report_conflicts(store: EventStore, conn: AsyncConnection, person_id: str) -> None:
+    """Warn when new links or a new token put the person in a keep-apart conflict with someone already placed
+    with them (matching refuses such pairs; people placed before the news arrived can only be found now).
+
+    Logs ids only: no token, no person, no direction; ``GET /safety-conflicts`` lists them on demand. Never
+    holds back the constraints: a failed check is logged and undone on its own savepoint.
+    """
+    try:
+        async with conn.begin_nested():
+            conflicts = await conflicts_involving(store, person_id, conn)
+    except Exception as exc:  # the intake is fail closed: a warning must never block a constraint
+        log.error("safety_conflict_check_failed", error=type(exc).__name__)
+        return
+    for found in conflicts:
+        log.warning("safety_conflict_detected", host_id=found.host_id, placement_ids=list(found.placement_ids))
 
 
 def _latest(history: list[Event], kind: type[Event]) -> list[Event]:

@@ -75,6 +75,26 @@ def keep_apart_conflict(person: PersonSafety, occupants: Sequence[Occupant]) -> 
     return False
 
 
+def keep_apart_pairs(occupants: Sequence[Occupant]) -> list[tuple[str, str]]:
+    """The pairs of placement ids (in the host's order) whose people must not share the host, either way.
+
+    The rule matching refuses by (``keep_apart_conflict``), failing closed the same way: links held by one of
+    them while the other's own token is unknown count. A pair never says which of the two must avoid the other.
+    """
+    return [
+        (a.placement_id, b.placement_id)
+        for i, a in enumerate(occupants)
+        for b in occupants[i + 1 :]
+        if a.person_id != b.person_id and (_avoids(a, b) or _avoids(b, a))
+    ]
+
+
+def _avoids(one: Occupant, other: Occupant) -> bool:
+    if not one.keep_apart_tokens:
+        return False
+    return other.own_token is None or other.own_token in one.keep_apart_tokens
+
+
 def local_checks(
     person: PersonSafety,
     host: HostFacts,

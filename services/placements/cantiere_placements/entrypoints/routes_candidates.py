@@ -131,7 +131,7 @@ async def suggestions(
     for row in rows:
         host, _v = await load(svc.store, hst.host_decider, host_stream(row["host_id"]))
         if host is not None:  # with its occupants' current tokens, as a proposal would see them
-            fresh = await current_occupants(svc, host)
+            fresh = await current_occupants(svc.store, host)
             hosts.append(replace(host, occupants={o.placement_id: o for o in fresh}))
     found = suggest_hosts(
         safety_of(person),

@@ -1,26 +1,51 @@
-"""Read-only views: the pipeline, the employment centre's validation queue, the allowance ledger and its CSV."""
+"""Read-only views: the pipeline, keep-apart conflicts, the employment centre's queue, the allowance ledger."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
 from cantiere_runtime.auth import Principal, Role
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import PlainTextResponse
 
 from cantiere_placements.adapters import queries
 from cantiere_placements.bootstrap import Wiring
-from cantiere_placements.entrypoints.deps import STAFF, allow, fresh
+from cantiere_placements.entrypoints.deps import STAFF, allow, fresh, service, who
+from cantiere_placements.service_layer.handlers import Placements
+from cantiere_placements.service_layer.safety_review import safety_conflicts
 
 router = APIRouter(tags=["views"])
 Staff = Annotated[Principal, Depends(allow(*STAFF))]
 Fresh = Annotated[Wiring, Depends(fresh)]
+Svc = Annotated[Placements, Depends(service)]
 
 
 @router.get("/pipeline")
 async def pipeline(_: Staff, wiring: Fresh) -> list[dict[str, Any]]:
-    """Every open case by phase: what it waits for, and since when."""
-    return await queries.pipeline(wiring.views.engine)
+    """Every open case by phase: what it waits for, and since when; ``safety_review`` marks a placement in a
+    keep-apart conflict (details, without the reason, at ``/safety-conflicts``)."""
+    rows = await queries.pipeline(wiring.views.engine)
+    in_conflict = {pid for c in await safety_conflicts(wiring.placements.store) for pid in c.placement_ids}
+    for row in rows:
+        row["safety_review"] = row.get("placement_id") in in_conflict
+    return rows
+
+
+@router.get("/safety-conflicts")
+async def keep_apart_conflicts(request: Request, p: Staff, svc: Svc) -> list[dict[str, Any]]:
+    """Pairs of people placed at the same host who must be kept apart, because a link or a token arrived after
+    both took their place: computed now from the occupants' current tokens. Pseudonymous ids only; never a
+    token, never which of the two must avoid the other."""
+    now = who(request, p).now
+    return [
+        {
+            "host_id": c.host_id,
+            "placement_ids": list(c.placement_ids),
+            "person_ids": list(c.person_ids),
+            "detected_at": now,
+        }
+        for c in await safety_conflicts(svc.store)
+    ]
 
 
 @router.get("/validation-queue")

@@ -12,6 +12,7 @@ from cantiere_events import placements as pub
 from cantiere_events import uuid7
 from cantiere_events.codes import PlacementRefusalCheck
 from cantiere_events.common import HourWindow
+from cantiere_runtime.store import EventStore
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from cantiere_placements.domain import events as ev
@@ -73,7 +74,7 @@ async def propose_placement(
         raise NotFound("There is no such host.")
     safety = safety_of(person)
     rules = svc.territory.rule_set_on(who.today)
-    occupants: list[Occupant] = await current_occupants(svc, host)
+    occupants: list[Occupant] = await current_occupants(svc.store, host)
     for attempt in range(1, CLEARANCE_ATTEMPTS + 1):
         clearance, cleared = Clearance.NO_ANSWER, frozenset[str]()
         if local_checks(safety, host.facts, occupants, hours_per_week, rules, schedule) is None:
@@ -86,7 +87,7 @@ async def propose_placement(
             host, version = await load(svc.store, hst.host_decider, host_stream(host_id), conn)
             if host is None:
                 raise NotFound("There is no such host.")
-            fresh = tuple(await current_occupants(svc, host, conn))
+            fresh = tuple(await current_occupants(svc.store, host, conn))
             now_there = hst.occupants_now(host, fresh)
             if clearance is Clearance.YES and not hst.cleared_for(now_there, cleared) and attempt < CLEARANCE_ATTEMPTS:
                 occupants = now_there  # someone arrived after the question: ask again, about them too
@@ -137,11 +138,11 @@ async def _record(
     return refused
 
 
-async def current_occupants(svc: Placements, host: hst.Host, conn: AsyncConnection | None = None) -> list[Occupant]:
+async def current_occupants(store: EventStore, host: hst.Host, conn: AsyncConnection | None = None) -> list[Occupant]:
     """The host's occupants with their current tokens, read from their candidate records."""
     found = []
     for held in host.occupants.values():
-        person, _ = await load(svc.store, candidate_decider, candidate_id(held.person_id), conn)
+        person, _ = await load(store, candidate_decider, candidate_id(held.person_id), conn)
         own = person.own_token if person else held.own_token
         links = person.keep_apart_tokens if person else held.keep_apart_tokens
         found.append(Occupant(held.placement_id, held.person_id, own, links))

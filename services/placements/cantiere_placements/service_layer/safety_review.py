@@ -1,0 +1,55 @@
+"""Keep-apart conflicts among people already placed: a link or a token that arrived after both took a place.
+
+Matching refuses such a pair; once both hold a place, only this review can show it. It reads the store with
+the occupants' current tokens, and answers with pseudonymous ids only: never a token, never which of the two
+must avoid the other (that reason is protected).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cantiere_runtime.store import EventStore
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from cantiere_placements.adapters.reserved_hosts import hosts_with_reservations
+from cantiere_placements.domain import host as hst
+from cantiere_placements.domain.matching import keep_apart_pairs
+from cantiere_placements.service_layer.matching import current_occupants
+from cantiere_placements.service_layer.unit import host_stream, load
+
+
+@dataclass(frozen=True)
+class SafetyConflict:
+    """Two placements at one host whose people must be kept apart (in the host's order, not by direction)."""
+
+    host_id: str
+    placement_ids: tuple[str, str]
+    person_ids: tuple[str, str]
+
+
+async def conflicts_at(store: EventStore, host_id: str, conn: AsyncConnection) -> list[SafetyConflict]:
+    """The conflicts among the people holding a place at one host now."""
+    host, _ = await load(store, hst.host_decider, host_stream(host_id), conn)
+    if host is None or len(host.occupants) < 2:
+        return []
+    occupants = await current_occupants(store, host, conn)
+    person_of = {o.placement_id: o.person_id for o in occupants}
+    return [SafetyConflict(host_id, (a, b), (person_of[a], person_of[b])) for a, b in keep_apart_pairs(occupants)]
+
+
+async def safety_conflicts(store: EventStore) -> list[SafetyConflict]:
+    """The conflicts at every host with people placed, computed now (one read transaction)."""
+    async with store.engine.connect() as conn:
+        found: list[SafetyConflict] = []
+        for host_id in await hosts_with_reservations(conn):
+            found += await conflicts_at(store, host_id, conn)
+        return found
+
+
+async def conflicts_involving(store: EventStore, person_id: str, conn: AsyncConnection) -> list[SafetyConflict]:
+    """The conflicts in which this person is one of the two, in the caller's transaction."""
+    found: list[SafetyConflict] = []
+    for host_id in await hosts_with_reservations(conn, person_id):
+        found += [c for c in await conflicts_at(store, host_id, conn) if person_id in c.person_ids]
+    return found
