@@ -218,10 +218,11 @@ class StreamProjector:
         await self.nc.flush()
 
     def _may_skip(self, exc: BaseException) -> bool:
-        # A fail-closed projection (safety constraints, consent, erasure) must never move past
-        # an event it could read but not apply: it stops and retries, loudly, until fixed. Only
-        # a message nobody can decode is set aside, since retrying it can never succeed.
-        return isinstance(exc, ContractError) or not getattr(self.projection, "fail_closed", False)
+        # A fail-closed projection (safety constraints, consent, erasure) never moves past an
+        # event it cannot apply, not even one it cannot decode: a safety constraint published
+        # in a version this service does not know yet must stop the intake (loudly, until this
+        # service is upgraded), not be set aside while the person stays placeable.
+        return not getattr(self.projection, "fail_closed", False)
 
     async def _dead_letter(self, msg: Msg, exc: BaseException, attempts: int) -> None:
         seq = msg.metadata.sequence.stream

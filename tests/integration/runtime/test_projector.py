@@ -288,3 +288,25 @@ async def test_catching_up_a_blocked_fail_closed_projection_stops_with_a_clear_e
     await projector.catch_up()
     assert await _applied_order(engine) == [0, 1, 2, 3]
     assert await _ticks(engine) == {"c-0": (4, 3)}
+
+
+async def test_a_fail_closed_projection_stops_at_a_message_it_cannot_decode_instead_of_setting_it_aside(
+    engine: AsyncEngine, nc: nats.NATS
+) -> None:
+    from cantiere_runtime.stream_projector import ProjectionBlocked
+
+    class Protective(TicksPerCounter):
+        fail_closed = True
+
+    await _with_read_model(engine)
+    await _published(engine, nc, aggregates=1, per_aggregate=1)
+    # e.g. a safety constraint in a schema version this service does not know yet
+    await nc.jetstream().publish("cantiere.public.referrals.testville.CounterTickedPublicly", b"not json")
+    store = EventStore(engine, REGISTRY)
+    await store.append("c-0", 1, [CounterTicked(n=1)], [CounterTickedPublicly(n=1)], context=context())
+    await OutboxRelay(engine, nc).drain()
+    projector = _projector(engine, nc, projection=Protective(), max_deliver=2, retry_delay=0.001)
+    with pytest.raises(ProjectionBlocked, match="blocked at stream sequence 2"):
+        await projector.catch_up()
+    assert projector.dead_lettered == 0
+    assert await _ticks(engine) == {"c-0": (1, 0)}  # nothing after the undecodable message was applied
