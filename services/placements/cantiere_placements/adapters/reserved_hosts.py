@@ -7,8 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from cantiere_placements.domain import events as ev
+from cantiere_placements.service_layer.unit import host_stream
 
-HOST_PREFIX = "host-"
+HOST_PREFIX = host_stream("")  # a host's stream name is this prefix and its id
 
 
 async def hosts_with_reservations(conn: AsyncConnection, person_id: str | None = None) -> list[str]:

@@ -64,15 +64,11 @@ Verdict = Refused | None
 
 def keep_apart_conflict(person: PersonSafety, occupants: Sequence[Occupant]) -> bool:
     """Whether someone the person must be kept apart from is at the host, looking in both directions."""
-    for other in occupants:
-        if other.person_id == person.person_id:
-            continue
-        # The person's links against the other's own token, and the other's links against the person's.
-        if person.keep_apart_tokens and (other.own_token is None or other.own_token in person.keep_apart_tokens):
-            return True
-        if other.keep_apart_tokens and (person.own_token is None or person.own_token in other.keep_apart_tokens):
-            return True
-    return False
+    # The person's links against the other's own token, and the other's links against the person's.
+    return any(
+        other.person_id != person.person_id and (_avoids(person, other) or _avoids(other, person))
+        for other in occupants
+    )
 
 
 def keep_apart_pairs(occupants: Sequence[Occupant]) -> list[tuple[str, str]]:
@@ -89,7 +85,8 @@ def keep_apart_pairs(occupants: Sequence[Occupant]) -> list[tuple[str, str]]:
     ]
 
 
-def _avoids(one: Occupant, other: Occupant) -> bool:
+def _avoids(one: PersonSafety | Occupant, other: PersonSafety | Occupant) -> bool:
+    """Whether ``one`` has links that ``other`` may match (fail closed: an unknown own token matches)."""
     if not one.keep_apart_tokens:
         return False
     return other.own_token is None or other.own_token in one.keep_apart_tokens
