@@ -8,7 +8,13 @@ from typing import Any
 import pytest
 from cantiere_events import Event, Metadata, Producer
 from cantiere_events.codes import ConsentScope, ErasureBasis, LegalBasis
-from cantiere_events.referrals import ConsentRecorded, KeepApartTokenRegistered, PersonalDataErased
+from cantiere_events.referrals import (
+    ConsentRecorded,
+    ConsentWithdrawn,
+    KeepApartTokenRegistered,
+    PersonalDataErased,
+    SafetyConstraintsRecorded,
+)
 from cantiere_placements.adapters import intake
 from cantiere_placements.adapters.intake import APPEND_ATTEMPTS, ReferralIntake
 from cantiere_placements.bootstrap import COMPONENT
@@ -24,8 +30,8 @@ from .fakes import on, referral, token, uid
 IDS = {"person_id": uid(1), "referral_id": uid(1001)}
 
 
-def from_bus(event: Event, position: int) -> Recorded:
-    ctx = CommandContext(partner="mola-di-bari", producer=Producer.REFERRALS, now=on(date(2008, 3, 1)).now)
+def from_bus(event: Event, position: int, day: date = date(2008, 3, 1)) -> Recorded:
+    ctx = CommandContext(partner="mola-di-bari", producer=Producer.REFERRALS, now=on(day).now)
     metadata: Metadata = envelope_for(event, uid(1), position, ctx).metadata
     return Recorded(event, metadata, position)
 
@@ -107,3 +113,40 @@ async def test_a_change_that_keeps_conflicting_is_raised_so_the_projector_retrie
     with pytest.raises(ConcurrencyError):
         await apply_all(engine, referral_messages()[:1], ReferralIntake("referral_intake_public", "ati-cantiere"))
     assert await history(engine) == []
+
+
+async def candidate_now(engine: AsyncEngine) -> Any:
+    loaded = await EventStore(engine, REGISTRY).load(candidate_id(uid(1)))
+    return candidate_decider.fold([r.event for r in loaded.events])
+
+
+async def test_a_consent_applied_after_its_newer_withdrawal_does_not_come_back_in_force(engine: AsyncEngine) -> None:
+    # An older intake did not follow ConsentRecorded: rebuilt, it reads the consent after the withdrawal.
+    await migrate(engine, COMPONENT)
+    scope = ConsentScope.MINIMAL_DATA_TO_HOST
+    given = ConsentRecorded(**IDS, scope=scope, legal_basis=LegalBasis.CONSENT, form_version="2008-1",
+                            given_on=date(2008, 3, 2))  # fmt: skip
+    withdrawn = ConsentWithdrawn(**IDS, scope=scope, legal_basis=LegalBasis.CONSENT, form_version="2008-1",
+                                 withdrawn_on=date(2008, 3, 5))  # fmt: skip
+    projection = ReferralIntake("referral_intake_public", "ati-cantiere")
+    await apply_all(engine, [from_bus(referral(1), 1), from_bus(withdrawn, 3, date(2008, 3, 5))], projection)
+    await apply_all(engine, [from_bus(given, 2, date(2008, 3, 2))], projection)
+
+    assert not (await candidate_now(engine)).consented(scope)
+    assert "CandidateConsentRecorded" not in await history(engine)
+
+    later = ConsentRecorded(**IDS, scope=scope, legal_basis=LegalBasis.CONSENT, form_version="2008-1",
+                            given_on=date(2008, 3, 9))  # fmt: skip
+    await apply_all(engine, [from_bus(later, 4, date(2008, 3, 9))], projection)  # given again, later: in force
+    assert (await candidate_now(engine)).consented(scope)
+
+
+async def test_older_constraints_applied_after_newer_ones_do_not_replace_them(engine: AsyncEngine) -> None:
+    await migrate(engine, COMPONENT)
+    old = SafetyConstraintsRecorded(**IDS, excluded_hosts=(), recorded_on=date(2008, 3, 1))
+    new = SafetyConstraintsRecorded(**IDS, excluded_municipalities=("bari",), recorded_on=date(2008, 3, 6))
+    projection = ReferralIntake("referral_intake_public", "ati-cantiere")
+    await apply_all(engine, [from_bus(referral(1), 1), from_bus(new, 3, date(2008, 3, 6))], projection)
+    await apply_all(engine, [from_bus(old, 2, date(2008, 3, 1))], projection)
+
+    assert (await candidate_now(engine)).excluded_municipalities == ("bari",)

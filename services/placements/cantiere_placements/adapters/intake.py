@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import ClassVar
 
 import structlog
@@ -73,7 +74,8 @@ class ReferralIntake:
     Fail closed: constraints, consents and erasures protect people, so the projector never skips one it
     could read but not apply (it retries). Idempotent: each appended event carries the referrals event it
     comes from as its causation, and a referrals event already applied is skipped, so replaying the
-    stream (a rebuild, a redelivery past the checkpoint) appends nothing twice.
+    stream (a rebuild, a redelivery past the checkpoint) appends nothing twice. Latest wins: each carries the
+    time of its referrals event, and a consent or constraints older than those stored are skipped.
     """
 
     fail_closed: ClassVar[bool] = True
@@ -109,6 +111,8 @@ class ReferralIntake:
         source = str(recorded.metadata.event_id)
         if any(str(r.metadata.causation_id) == source for r in loaded.events):
             return False  # already applied (a replay)
+        if _superseded(loaded.events, event, recorded.metadata.occurred_at):
+            return False  # older than what is stored: latest wins, whatever order the messages came in
         history = [r.event for r in loaded.events]
         state = candidate_decider.fold(history)
         events = [event]
@@ -147,6 +151,27 @@ async def _report_conflicts(store: EventStore, conn: AsyncConnection, person_id:
         return
     for found in conflicts:
         log.warning("safety_conflict_detected", host_id=found.host_id, placement_ids=list(found.placement_ids))
+
+
+def _superseded(stored: Sequence[Recorded], event: Event, occurred_at: datetime) -> bool:
+    """Whether a later consent of the same scope, or later constraints, are already stored.
+
+    Each candidate event carries the time of the referrals event it comes from, so a message applied late (a
+    rebuild reading a subject an older intake did not follow) cannot undo newer news: a consent given before
+    its withdrawal must not come back in force after it.
+    """
+    if isinstance(event, ev.CandidateConsentRecorded | ev.CandidateConsentWithdrawn):
+        same: list[Recorded] = [
+            r
+            for r in stored
+            if isinstance(r.event, ev.CandidateConsentRecorded | ev.CandidateConsentWithdrawn)
+            and r.event.scope is event.scope
+        ]
+    elif isinstance(event, ev.CandidateSafetyStored):
+        same = [r for r in stored if isinstance(r.event, ev.CandidateSafetyStored)]
+    else:
+        return False
+    return any(r.metadata.occurred_at > occurred_at for r in same)
 
 
 def _latest(history: list[Event], kind: type[Event]) -> list[Event]:
