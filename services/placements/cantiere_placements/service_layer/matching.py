@@ -61,14 +61,12 @@ async def propose_placement(
 ) -> Proposal:
     """Propose a placement; every refusal is recorded and names only the failed check.
 
-    The municipality's clearance covers the people at the host it was told about: if someone else took a
-    place meanwhile, it is asked again; on the last attempt the reservation refuses (fail closed).
+    The municipality's clearance covers the people at the host it was told about, and the person as they were
+    when it was asked: if someone else took a place meanwhile, or the person's constraints or tokens changed,
+    it is asked again; on the last attempt the reservation refuses (fail closed). An erasure or a withdrawn
+    consent that arrives meanwhile stops the proposal, as it would have before the question.
     """
-    person, _ = await load(svc.store, candidate_decider, candidate_id(person_id))
-    if person is None:
-        raise NotFound("No referral has arrived for this person.")
-    if not person.placeable:
-        raise WrongState("This person cannot be placed now (not accepted, consent withdrawn or data erased).")
+    person = await _placeable(svc.store, person_id)
     host, _ = await load(svc.store, hst.host_decider, host_stream(host_id))
     if host is None:
         raise NotFound("There is no such host.")
@@ -83,20 +81,36 @@ async def propose_placement(
                 person.municipality, person_id, host.vat_number, host.site_municipality, sorted(cleared)
             )
         async with svc.store.engine.begin() as conn:
-            # Decide again on the host as it is inside this transaction: the append fails if it moved.
+            # Decide again on the person and the host as they are inside this transaction (the append fails if
+            # the host moved): news about the person may have arrived while the municipality answered.
+            person = await _placeable(svc.store, person_id, conn)
+            asked_about, safety = safety, safety_of(person)
             host, version = await load(svc.store, hst.host_decider, host_stream(host_id), conn)
             if host is None:
                 raise NotFound("There is no such host.")
             fresh = tuple(await current_occupants(svc.store, host, conn))
             now_there = hst.occupants_now(host, fresh)
-            if clearance is Clearance.YES and not hst.cleared_for(now_there, cleared) and attempt < CLEARANCE_ATTEMPTS:
-                occupants = now_there  # someone arrived after the question: ask again, about them too
+            arrived = clearance is Clearance.YES and not hst.cleared_for(now_there, cleared)
+            if (arrived or safety != asked_about) and attempt < CLEARANCE_ATTEMPTS:
+                occupants = now_there  # someone arrived, or the person changed, after the question: ask again
                 continue
+            if safety != asked_about:
+                clearance = Clearance.NO_ANSWER  # fail closed: the answer was about the person as they were
             command = hst.ReservePlace(str(uuid7()), safety, hours_per_week, clearance, fresh, schedule, cleared)
             refused = await _record(svc, person, host, version, command, who, conn)
         svc.committed()
         return Proposal(command.placement_id, refused)
     raise AssertionError("unreachable: the last attempt always decides")  # pragma: no cover
+
+
+async def _placeable(store: EventStore, person_id: str, conn: AsyncConnection | None = None) -> Candidate:
+    """The candidate as stored now (in the caller's transaction, if given), who may be placed, or a DomainError."""
+    person, _ = await load(store, candidate_decider, candidate_id(person_id), conn)
+    if person is None:
+        raise NotFound("No referral has arrived for this person.")
+    if not person.placeable:
+        raise WrongState("This person cannot be placed now (not accepted, consent withdrawn or data erased).")
+    return person
 
 
 async def _record(
@@ -128,7 +142,9 @@ async def _record(
     publics: list[pub.PlacementsEvent] = []
     ids = {"person_id": person.person_id, "referral_id": person.referral_id, "placement_id": placement_id}
     if clearance is not Clearance.NO_ANSWER or refused is PlacementRefusalCheck.CLEARANCE_DENIED:
-        publics.append(pub.PlacementSafetyCleared(**ids, host_id=host.host_id, cleared=clearance is Clearance.YES))
+        # A yes that no longer covers everyone at the host refuses the placement: never published as cleared.
+        cleared = clearance is Clearance.YES
+        publics.append(pub.PlacementSafetyCleared(**ids, host_id=host.host_id, cleared=cleared))
     if refused:
         publics.append(pub.PlacementRefused(**ids, host_id=host.host_id, failed_check=refused))
     publics.extend(p for e in opened for p in for_placement(e, ref))  # type: ignore[misc]
