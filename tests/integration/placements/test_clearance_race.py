@@ -102,6 +102,7 @@ async def test_a_host_that_keeps_moving_while_the_municipality_answers_is_refuse
     host = await svc.store.load(f"host-{HOST}")
     reserved = [r.event for r in host.events if isinstance(r.event, ev.HostPlaceReserved)]
     assert uid(1) not in {e.person_id for e in reserved} and len(reserved) == CLEARANCE_ATTEMPTS
+    assert await answers_published(engine, 1) == [("PlacementSafetyCleared", False), ("PlacementRefused", False)]
 
 
 async def answers_published(engine: AsyncEngine, person: int) -> list[tuple[str, bool]]:

@@ -143,7 +143,7 @@ async def _record(
     ids = {"person_id": person.person_id, "referral_id": person.referral_id, "placement_id": placement_id}
     if clearance is not Clearance.NO_ANSWER or refused is PlacementRefusalCheck.CLEARANCE_DENIED:
         # A yes that no longer covers everyone at the host refuses the placement: never published as cleared.
-        cleared = clearance is Clearance.YES
+        cleared = clearance is Clearance.YES and refused is not PlacementRefusalCheck.CLEARANCE_DENIED
         publics.append(pub.PlacementSafetyCleared(**ids, host_id=host.host_id, cleared=cleared))
     if refused:
         publics.append(pub.PlacementRefused(**ids, host_id=host.host_id, failed_check=refused))
