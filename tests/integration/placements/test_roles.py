@@ -32,7 +32,7 @@ MATRIX = [
     ("post", f"/placements/{P}/allowances/2008-04/calculate", None, STAFF),
     ("post", f"/placements/{P}/complete", {"outcome": "not_hired"}, STAFF),
     ("get", "/pipeline", None, STAFF),
-    ("get", "/safety-conflicts", None, STAFF),
+    ("get", "/safety-conflicts", None, {Role.PLACEMENT_COORDINATOR}),
     ("get", "/validation-queue", None, STAFF | {Role.EMPLOYMENT_OFFICER}),
     ("get", "/ledger.csv", None, STAFF),
 ]  # fmt: skip

@@ -6,6 +6,7 @@ its checkpoint, so a redelivered message changes nothing; a replayed one is reco
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -140,7 +141,8 @@ async def _report_conflicts(store: EventStore, conn: AsyncConnection, person_id:
     """Warn when new links or a new token put the person in a keep-apart conflict with someone already placed
     with them (matching refuses such pairs; people placed before the news arrived can only be found now).
 
-    Logs ids only: no token, no person, no direction; ``GET /safety-conflicts`` lists them on demand. Never
+    Logs the host and how many pairs only: no token, no person, no placement that would pair two people, no
+    direction; ``GET /safety-conflicts`` lists them on demand, for the coordinator. Never
     holds back the constraints: a failed check is logged and undone on its own savepoint.
     """
     try:
@@ -149,8 +151,8 @@ async def _report_conflicts(store: EventStore, conn: AsyncConnection, person_id:
     except Exception as exc:  # the intake is fail closed: a warning must never block a constraint
         log.error("safety_conflict_check_failed", error=type(exc).__name__)
         return
-    for found in conflicts:
-        log.warning("safety_conflict_detected", host_id=found.host_id, placement_ids=list(found.placement_ids))
+    for host_id, count in sorted(Counter(found.host_id for found in conflicts).items()):
+        log.warning("safety_conflict_detected", host_id=host_id, conflicts=count)
 
 
 def _superseded(stored: Sequence[Recorded], event: Event, occurred_at: datetime) -> bool:

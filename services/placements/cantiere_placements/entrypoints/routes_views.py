@@ -16,6 +16,7 @@ from cantiere_placements.service_layer.safety_review import safety_conflicts
 
 router = APIRouter(tags=["views"])
 Staff = Annotated[Principal, Depends(allow(*STAFF))]
+Coordinator = Annotated[Principal, Depends(allow(Role.PLACEMENT_COORDINATOR))]
 Fresh = Annotated[Wiring, Depends(fresh)]
 Svc = Annotated[Placements, Depends(service)]
 
@@ -32,18 +33,13 @@ async def pipeline(_: Staff, wiring: Fresh) -> list[dict[str, Any]]:
 
 
 @router.get("/safety-conflicts")
-async def keep_apart_conflicts(request: Request, p: Staff, svc: Svc) -> list[dict[str, Any]]:
-    """Pairs of people placed at the same host who must be kept apart, because a link or a token arrived after
-    both took their place: computed now from the occupants' current tokens. Pseudonymous ids only; never a
-    token, never which of the two must avoid the other."""
+async def keep_apart_conflicts(request: Request, p: Coordinator, svc: Svc) -> list[dict[str, Any]]:
+    """Pairs of placements at the same host whose people must be kept apart, because a link or a token arrived
+    after both took their place: computed now from the occupants' current tokens. For the coordinator only, and
+    without the people: never a person id, a token, or which of the two must avoid the other (DESIGN §4)."""
     now = who(request, p).now
     return [
-        {
-            "host_id": c.host_id,
-            "placement_ids": list(c.placement_ids),
-            "person_ids": list(c.person_ids),
-            "detected_at": now,
-        }
+        {"host_id": c.host_id, "placement_ids": sorted(c.placement_ids), "detected_at": now}
         for c in await safety_conflicts(svc.store)
     ]
 
