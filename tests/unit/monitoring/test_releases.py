@@ -78,6 +78,17 @@ def test_a_year_or_quarter_outside_the_programme_is_refused(spec: str) -> None:
         parse_release(spec, WHOLE)
 
 
+@pytest.mark.parametrize("spec", ["0000", "0000-Q1", "9999", "9999-Q4"])
+def test_a_year_the_calendar_cannot_hold_is_refused_in_plain_words(spec: str) -> None:
+    with pytest.raises(ReleaseRefused) as refused:
+        parse_release(spec, WHOLE)
+    assert refused.value.status_code == 422
+    assert "l'anno deve essere tra 0001 e 9998" in refused.value.message_it
+    assert "the year must be between 0001 and 9998" in refused.value.message_en
+    assert parse_release("0001", Period(date(1, 1, 1), date(1, 12, 31))).name == "0001"
+    assert parse_release("9998-Q4", Period(date(9998, 1, 1), date(9998, 12, 31))).name == "9998-Q4"
+
+
 def test_days_are_accepted_only_when_they_are_exactly_a_release() -> None:
     assert release_for_days(None, None, WHOLE).name == "programme"
     assert release_for_days(date(2008, 1, 1), date(2008, 12, 31), WHOLE).name == "2008"
@@ -165,6 +176,15 @@ async def test_an_arbitrary_day_range_is_refused_with_422_everywhere(client: htt
         body = answer.json()
         assert body["error"] == "period_not_released", body
         assert "period" in body["message"] and "period" in body["message_en"], body  # periodo, period=...
+
+
+async def test_a_year_the_calendar_cannot_hold_is_refused_with_422(client: httpx.AsyncClient) -> None:
+    for route, period in product(ROUTES, ["0000", "0000-Q1", "9999-Q4"]):
+        answer = await client.get(f"{route}?period={period}", headers=token(Role.ANALYST))
+        assert answer.status_code == 422, (route, period)
+        body = answer.json()
+        assert body["error"] == "period_not_released", body
+        assert "0001" in body["message"] and "9998" in body["message_en"], body
 
 
 async def test_year_and_quarter_releases_are_served(client: httpx.AsyncClient) -> None:

@@ -39,6 +39,7 @@ PROGRAMME_LEVEL = {"withheld": "programme_level"}
 TIME_DIMENSIONS = ("quarter", "month")
 _YEAR = re.compile(r"(\d{4})")
 _QUARTER = re.compile(r"(\d{4})-[Qq]([1-4])")
+FIRST_YEAR, LAST_YEAR = 1, 9998
 FORMS_IT = "period=programme (tutto il programma), un anno (es. 2008) o un trimestre (es. 2008-Q3)"
 FORMS_EN = "period=programme (the whole programme), a year (e.g. 2008) or a quarter (e.g. 2008-Q3)"
 
@@ -89,15 +90,27 @@ def quarter_release(year: int, quarter: int, whole: Period) -> Release:
     return _clipped(f"{year:04d}-Q{quarter}", "quarter", *_quarter_days(year, quarter), whole)
 
 
+def _year(text: str, digits: str) -> int:
+    year = int(digits)
+    if not FIRST_YEAR <= year <= LAST_YEAR:  # the calendar cannot hold year 0, nor the day after 9999-12-31
+        raise ReleaseRefused(
+            f"Il periodo {text!r} non è pubblicato: l'anno deve essere tra {FIRST_YEAR:04d} e {LAST_YEAR}. "
+            f"Usare {FORMS_IT}.",
+            f"The period {text!r} is not released: the year must be between {FIRST_YEAR:04d} and {LAST_YEAR}. "
+            f"Use {FORMS_EN}.",
+        )
+    return year
+
+
 def parse_release(spec: str | None, whole: Period) -> Release:
     """The release a `period` parameter names: `programme` (default), `YYYY` or `YYYY-Qn`; else refused."""
     text = (spec or PROGRAMME).strip()
     if text.lower() == PROGRAMME:
         return programme_release(whole)
     if year := _YEAR.fullmatch(text):
-        return year_release(int(year[1]), whole)
+        return year_release(_year(text, year[1]), whole)
     if quarter := _QUARTER.fullmatch(text):
-        return quarter_release(int(quarter[1]), int(quarter[2]), whole)
+        return quarter_release(_year(text, quarter[1]), int(quarter[2]), whole)
     raise ReleaseRefused(
         f"Il periodo {text!r} non è pubblicato. I dati escono solo per periodi fissi: {FORMS_IT}.",
         f"The period {text!r} is not released. Figures are released only for fixed periods: {FORMS_EN}.",
