@@ -71,6 +71,28 @@ async def test_without_consent_to_share_with_the_employment_centre_its_queue_doe
     assert staff_sees[shown]["shared_with_employment_centre"] is True
 
 
+async def test_the_employment_centre_cannot_validate_a_project_it_may_not_see(service: Running) -> None:
+    person_id, _, hidden = await in_the_validation_queue(service, 34, ONLY_CONSORTIUM, 34)
+
+    answer = await service.http.post(f"/placements/{hidden}/validate", headers=OFFICER)
+
+    assert answer.status_code == 403
+    assert answer.json() == {
+        "error": "not_shared_with_employment_centre",
+        "message": "La persona non ha acconsentito alla condivisione dei dati con il centro per l'impiego.",
+        "message_en": "The person has not consented to sharing data with the employment centre.",
+    }
+    staff_sees = {q["placement_id"]: q for q in (await service.http.get("/validation-queue", headers=STAFF)).json()}
+    assert hidden in staff_sees  # still waiting: nothing was validated
+
+    consent = {"person_id": person_id, "referral_id": uid(1034), "scope": ConsentScope.SHARE_WITH_EMPLOYMENT_CENTRE,
+               "legal_basis": LegalBasis.CONSENT, "form_version": "2008-2"}  # fmt: skip
+    await publish(service.nats_url, ConsentRecorded(**consent, given_on=date(2008, 3, 5)), 34, 5)
+    await consents_are(service, person_id, {*map(str, ONLY_CONSORTIUM), "share_with_employment_centre"})
+    answer = await service.http.post(f"/placements/{hidden}/validate", headers=OFFICER)
+    assert answer.status_code == 200, answer.text
+
+
 async def test_the_host_sees_a_first_name_only_while_the_person_consents_to_minimal_data_to_the_host(
     service: Running,
 ) -> None:

@@ -6,10 +6,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from cantiere_events import decode
+from cantiere_events import Producer, decode
 from cantiere_events.codes import (
+    ConsentScope,
     DeclineReason,
     HostSuspensionReason,
+    LegalBasis,
     NoticeKind,
     Outcome,
     PlacementParty,
@@ -17,6 +19,7 @@ from cantiere_events.codes import (
     PlacementRejectionReason,
 )
 from cantiere_events.contract import PUBLIC
+from cantiere_events.referrals import ConsentRecorded
 from cantiere_placements.adapters import queries
 from cantiere_placements.adapters.intake import ReferralIntake
 from cantiere_placements.adapters.tables import VIEW_TABLES
@@ -63,6 +66,18 @@ async def receive(engine: AsyncEngine, person: int, position: int = 1) -> None:
         await ReferralIntake("intake", CONSORTIUM).apply(conn, Recorded(event, metadata, position))
 
 
+async def consents(engine: AsyncEngine, person: int, scope: ConsentScope, position: int = 2) -> None:
+    """The person's consent for a scope arrives from the bus, through the intake projection."""
+    ids = {"person_id": uid(person), "referral_id": uid(1000 + person)}
+    event = ConsentRecorded(
+        **ids, scope=scope, legal_basis=LegalBasis.CONSENT, form_version="2008-1", given_on=date(2008, 3, 1)
+    )
+    ctx = CommandContext(partner="mola-di-bari", producer=Producer.REFERRALS, now=on(date(2008, 3, 1)).now)
+    async with engine.begin() as conn:
+        recorded = Recorded(event, envelope_for(event, uid(person), position, ctx).metadata, position)
+        await ReferralIntake("intake", CONSORTIUM).apply(conn, recorded)
+
+
 async def published(engine: AsyncEngine) -> list[tuple[str, str]]:
     async with engine.connect() as conn:
         rows = (await conn.execute(select(outbox).order_by(outbox.c.position))).mappings().all()
@@ -72,6 +87,7 @@ async def published(engine: AsyncEngine) -> list[tuple[str, str]]:
 async def test_a_referral_goes_from_intake_to_a_running_internship_with_public_events(engine: AsyncEngine) -> None:
     svc = await service(engine, FakeReferrals())
     await receive(engine, 1)
+    await consents(engine, 1, ConsentScope.SHARE_WITH_EMPLOYMENT_CENTRE)  # the centre validates the project
     person = uid(1)
     await svc.candidate(person, cand.AcceptReferral(), on(date(2008, 3, 3)))
     host_id = uid(5001)

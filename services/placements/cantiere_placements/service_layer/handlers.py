@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from cantiere_events.codes import ConsentScope
+from cantiere_runtime.errors import Forbidden
 from cantiere_runtime.rules import RuleSet, rule_set
 from cantiere_runtime.store import EventStore
 from cantiere_runtime.territory import Territory
@@ -16,7 +18,7 @@ from cantiere_placements.domain import candidate as cand
 from cantiere_placements.domain import events as ev
 from cantiere_placements.domain import host as hst
 from cantiere_placements.domain import placement as plc
-from cantiere_placements.domain.agreement import ApproveTrainingProject
+from cantiere_placements.domain.agreement import ApproveTrainingProject, ValidateTrainingProject
 from cantiere_placements.domain.errors import NotFound
 from cantiere_placements.domain.placement_state import Placement
 from cantiere_placements.domain.running import CalculateAllowance, ExtendInternship, ResumeInternship
@@ -77,6 +79,8 @@ class Placements:
         if state is None:
             raise NotFound("There is no such placement.")
         person, _ = await load(self.store, cand.candidate_decider, candidate_id(state.person_id))
+        if isinstance(command, ValidateTrainingProject):
+            _shared_with_employment_centre(person)
         host, host_version = await load(self.store, hst.host_decider, host_stream(state.host_id))
         events = plc.decide(
             command,
@@ -111,6 +115,17 @@ class Placements:
         if isinstance(command, CalculateAllowance | ResumeInternship | ExtendInternship) and state.project:
             return rule_set(state.project.rule_set_id)
         return None
+
+
+def _shared_with_employment_centre(person: cand.Candidate | None) -> None:
+    """The employment centre acts on a placement only while the person consents to sharing with it (as its
+    validation queue shows only those): otherwise 403, before anything about the placement is decided or shown."""
+    if person is None or not person.consented(ConsentScope.SHARE_WITH_EMPLOYMENT_CENTRE):
+        raise Forbidden(
+            "La persona non ha acconsentito alla condivisione dei dati con il centro per l'impiego.",
+            "The person has not consented to sharing data with the employment centre.",
+            code="not_shared_with_employment_centre",
+        )
 
 
 def person_ref(person: cand.Candidate | None, who: Who) -> PersonRef:
