@@ -54,3 +54,10 @@ class Unprocessable(UserFacingError):
 
     status_code = 422
     code = "unprocessable"
+
+
+class Unavailable(UserFacingError):
+    """The service cannot answer safely right now (e.g. a protective update is pending); try again later."""
+
+    status_code = 503
+    code = "unavailable"

@@ -109,6 +109,10 @@ class ServiceRuntime:
             await self.engine.dispose()
         return done
 
+    def blocked_projections(self) -> list[str]:
+        """The fail-closed projections stopped at an event they cannot apply (see StreamProjector)."""
+        return [p.projection.name for p in self.stream_projectors if p.blocked_at is not None]
+
     def committed(self) -> None:
         """Tell the relay and the local projector that a command committed (so they act now)."""
         if self.relay is not None:

@@ -75,6 +75,8 @@ class StreamProjector:
     max_retry_delay: float = 5.0
     applied: int = field(default=0, init=False)
     dead_lettered: int = field(default=0, init=False)
+    # The stream sequence a fail-closed projection is stopped at (None while it flows).
+    blocked_at: int | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.js = self.nc.jetstream()
@@ -185,12 +187,15 @@ class StreamProjector:
                         if await apply_once(self.engine, self.projection, recorded):
                             self.applied += 1
                     await msg.ack_sync()
+                    self.blocked_at = None
                     break
                 except Exception as exc:
                     if attempt >= self.max_deliver and self._may_skip(exc):
                         await self._dead_letter(msg, exc, attempt)
                         break
                     blocked = attempt >= self.max_deliver
+                    if blocked:
+                        self.blocked_at = msg.metadata.sequence.stream
                     (log.error if blocked else log.warning)(
                         "projection_blocked" if blocked else "projection_retry",
                         projection=self.projection.name,

@@ -100,12 +100,14 @@ def install_health(app: FastAPI) -> None:
             except Exception:
                 db_ok = False
         ok = nats_ok and db_ok
-        body = {
-            "status": "ok" if ok else "unavailable",
+        blocked = runtime.blocked_projections() if runtime is not None else []
+        body: dict[str, Any] = {
+            "status": ("degraded" if blocked else "ok") if ok else "unavailable",
             "service": app.state.service_name,
             "partner": app.state.partner,
             "nats": "ok" if nats_ok else "unreachable",
             "database": "ok" if db_ok else "unreachable",
+            "blocked_projections": blocked,  # fail-closed read models waiting for a fix (see the logs)
         }
         return JSONResponse(body, status_code=200 if ok else 503)
 

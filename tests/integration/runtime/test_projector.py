@@ -211,6 +211,7 @@ async def test_a_fail_closed_projection_never_skips_an_event_it_cannot_apply(
     await asyncio.sleep(1.0)
     assert projector.dead_lettered == 0
     assert await _ticks(engine) == {"c-0": (1, 0)}  # stopped before n=1, nothing after it applied
+    assert projector.blocked_at == 2  # said where it stopped (health and monitoring read it)
     projection.fail_on = None  # the bug is fixed: the projection resumes where it stopped
     for _ in range(100):
         if (await _ticks(engine)).get("c-0", (0, 0))[0] == 3:
@@ -219,6 +220,7 @@ async def test_a_fail_closed_projection_never_skips_an_event_it_cannot_apply(
     stop.set()
     await task
     assert await _ticks(engine) == {"c-0": (3, 2)}
+    assert projector.blocked_at is None
 
 
 applied_order = Table(
