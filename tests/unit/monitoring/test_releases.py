@@ -19,6 +19,7 @@ from cantiere_monitoring.domain.releases import (
     choose_release,
     guard_release,
     parse_release,
+    programme_release,
     quarter_release,
     release_for_days,
     releases,
@@ -36,6 +37,7 @@ from typer.testing import CliRunner
 from .history import journey
 from .known_history import known_history, project
 from .test_api_and_disclosure import SECRET, token
+from .test_masterplan_pdf import read_back
 
 BARI = territory_by_code("bari-pilot")
 WHOLE = Period(BARI.programme_period.start, BARI.programme_period.end)  # 2007-11-20 .. 2009-07-31
@@ -145,6 +147,47 @@ def test_a_quarter_does_not_reveal_a_quarter_its_year_hides() -> None:
         assert shown == (release.name not in hidden), release.name
 
 
+def test_a_year_minus_three_quarters_cannot_recover_what_the_fourth_hides() -> None:
+    # 2008, Mola di Bari: 5, 5, 5 and 2 referrals by quarter (Bari: 10 each). Each release alone is safe:
+    # the year shows 17, the first three quarters 5 each, the fourth hides its 2. But 17 - 15 = 2.
+    counts = {1: 5, 2: 5, 3: 5, 4: 2}
+    people = []
+    for quarter, mola in counts.items():
+        day = date(2008, 3 * quarter - 1, 10)
+        people += [Journey(person_id=f"b{quarter}-{n}", municipality="bari", referred_on=day) for n in range(10)]
+        people += [Journey(person_id=f"m{quarter}-{n}", municipality="mola-di-bari", referred_on=day)
+                   for n in range(mola)]  # fmt: skip
+    year, quarters = year_release(2008, WHOLE), [quarter_release(2008, q, WHOLE) for q in range(1, 5)]
+
+    def mola_di_bari(document: dict[str, Any]) -> dict[str, Any]:
+        return document["flows"]["referrals"]["by"]["municipality"]
+
+    # Published each on its own, as before: the subtraction works.
+    alone = [mola_di_bari(_published(people, r.period)) for r in (year, *quarters)]
+    assert alone[0]["cells"]["mola-di-bari"] == {"value": 17}
+    assert [a["cells"]["mola-di-bari"].get("value") for a in alone[1:]] == [5, 5, 5, None]
+    assert counts[4] == 17 - 5 - 5 - 5  # the fourth quarter hides exactly what the subtraction recovers
+
+    # Released: no year or quarter shows a breakdown other than by time; the programme still does.
+    programme = programme_release(WHOLE)
+    programme_doc = guard_release(_published(people, WHOLE), programme, [], T)
+    assert mola_di_bari(programme_doc)["cells"]["mola-di-bari"] == {"value": 17}
+    year_doc = guard_release(_published(people, year.period), year, [(programme, programme_doc)], T)
+    outers = [(programme, programme_doc), (year, year_doc)]
+    for release, document in [(year, year_doc), *((q, guard_release(_published(people, q.period), q, outers, T))
+                                                  for q in quarters)]:  # fmt: skip
+        flow = document["flows"]["referrals"]
+        assert {dim for dim, series in flow["by"].items() if "cells" in series} <= {"quarter", "month"}, release.name
+        for dim in ("municipality", "district", "age_band"):
+            assert flow["by"][dim] == {"withheld": "programme_level"}, (release.name, dim)
+        for name, category in document["categories"].items():
+            assert category["breakdown"] == {"withheld": "programme_level"}, (release.name, name)
+        assert document["categories"]["hired_by_contract_type"]["total"] == {"withheld": "programme_level"}
+        assert all(series == {"withheld": "programme_level"} for series in document["hosts"]["by"].values())
+    assert year_doc["flows"]["referrals"]["total"] == {"value": 57}  # headlines stay
+    assert "cells" in year_doc["flows"]["referrals"]["by"]["quarter"]  # and so does the breakdown by quarter
+
+
 # --- the API and the command line ----------------------------------------------------------------------
 
 
@@ -185,6 +228,32 @@ async def test_a_year_the_calendar_cannot_hold_is_refused_with_422(client: httpx
         body = answer.json()
         assert body["error"] == "period_not_released", body
         assert "0001" in body["message"] and "9998" in body["message_en"], body
+
+
+async def test_year_and_quarter_releases_show_breakdowns_other_than_by_time_only_for_the_programme(
+    client: httpx.AsyncClient,
+) -> None:
+    headers = token(Role.ANALYST)
+    programme = (await client.get("/indicators?period=programme", headers=headers)).json()
+    assert "cells" in programme["flows"]["referrals"]["by"]["municipality"]
+    for period in ("2008", "2008-Q1"):
+        release = (await client.get(f"/indicators?period={period}", headers=headers)).json()
+        assert release["flows"]["referrals"]["by"]["municipality"] == {"withheld": "programme_level"}
+        assert release["categories"]["outcomes"]["breakdown"] == {"withheld": "programme_level"}
+        csv = (await client.get(f"/exports/indicators.csv?period={period}", headers=headers)).text
+        assert "flows,referrals,municipality,,,programme_level,reported at programme level only" in csv
+        data = (await client.get(f"/exports/indicators.json?period={period}", headers=headers)).json()
+        assert data["flows"]["referrals"]["by"]["age_band"] == {"withheld": "programme_level"}
+        italian = (await client.get(f"/masterplan?period={period}&lang=it", headers=headers)).text
+        english = (await client.get(f"/masterplan?period={period}&lang=en", headers=headers)).text
+        assert "sono riportate solo a livello di" in italian and "Segnalazioni per comune" not in italian
+        assert "are reported at programme level" in english and "Referrals by municipality" not in english
+        assert "programme_level" not in italian and "programme_level" not in english
+        pdf = (await client.get(f"/masterplan?period={period}&lang=it&format=pdf", headers=headers)).content
+        text = " ".join(read_back(pdf)[0].split())
+        assert "sono riportate solo a livello di programma" in text and "Segnalazioni per comune" not in text
+    html = (await client.get("/masterplan?period=programme&lang=it", headers=headers)).text
+    assert "Segnalazioni per comune" in html and "sono riportate solo a livello di" not in html
 
 
 async def test_year_and_quarter_releases_are_served(client: httpx.AsyncClient) -> None:

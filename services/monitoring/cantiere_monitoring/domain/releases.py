@@ -5,11 +5,17 @@ and single out the people of the days in between, whatever each release suppress
 are fixed: ``programme`` (the whole programme period, the default), a year (``2008``) or a quarter
 (``2008-Q3``), each clipped to the programme period. Anything else is refused.
 
-Fixed periods still nest (a quarter lies in its year, a year in the programme), so a release is
-also checked against every release that contains it (`guard_release`):
+Fixed periods still nest (a quarter lies in its year, a year in the programme), and a year is the
+sum of its quarters, the programme the sum of its years. So (`guard_release`):
 
-1. a count shown in both whose difference would be 1..t-1 is withheld in the smaller release;
-2. the time breakdowns (by month, by quarter) and the headline of the smaller release are the same
+1. the breakdowns other than by time (municipality, district, age band, sector, the categories,
+   host sites) leave only with the programme release; a year or quarter release marks them
+   withheld at programme level. Else a year's count for one municipality minus three of its
+   quarters' would recover a count the fourth quarter hides (or the programme minus its other
+   years), which no check of one release against another can see;
+2. a count shown both in a year or quarter release and in a release containing it, whose difference
+   would be 1..t-1, is withheld in the smaller release;
+3. the time breakdowns (by month, by quarter) and the headline of the smaller release are the same
    quantities as cells, and sums of cells, of the larger release's time breakdowns: with both
    releases' cells and totals together, the recomputability audit must still pin no hidden cell,
    else the smaller release's time breakdown, and if needed its headline, is withheld.
@@ -306,10 +312,38 @@ def _months(period: Period) -> set[str]:
     return months
 
 
+def _programme_level() -> dict[str, str]:
+    return dict(PROGRAMME_LEVEL)
+
+
+def programme_only(doc: dict[str, Any], release: Release) -> dict[str, Any]:
+    """In a year or quarter release, every breakdown other than by time withheld at programme level.
+
+    A year is the sum of its quarters and the programme the sum of its years, so these breakdowns,
+    published for every period, would let a reader subtract several releases at once (a year minus
+    three of its quarters) and recover a count the remaining one hides. Headlines and the breakdowns by
+    month and by quarter stay, for `guard_release` to check against the enclosing releases.
+    """
+    if release.kind == "programme":
+        return doc
+    for flow in doc.get("flows", {}).values():
+        by = flow["by"]
+        flow["by"] = {dim: by[dim] if dim in TIME_DIMENSIONS else _programme_level() for dim in by}
+    for name, category in doc.get("categories", {}).items():
+        category["breakdown"] = _programme_level()
+        if name == "hired_by_contract_type":  # its total is a cell of the outcomes' breakdown
+            category["total"] = _programme_level()
+    if "hosts" in doc:
+        doc["hosts"]["by"] = {dim: _programme_level() for dim in doc["hosts"]["by"]}
+    return doc
+
+
 def guard_release(doc: dict[str, Any], release: Release, outers: Sequence[tuple[Release, Mapping[str, Any]]],
                   threshold: int) -> dict[str, Any]:  # fmt: skip
     """A published document of `release`, with what would combine with the enclosing releases into a small count
-    withheld (indicators or procedure; each outer document already as published)."""
+    withheld (indicators or procedure; each outer document already as published). In a year or quarter release the
+    breakdowns other than by time are withheld at programme level first (`programme_only`)."""
+    programme_only(doc, release)
     for outer_release, outer in outers:
         if not outer_release.period.start <= release.period.start <= release.period.end <= outer_release.period.end:
             raise ValueError(f"{outer_release.name} does not contain {release.name}")

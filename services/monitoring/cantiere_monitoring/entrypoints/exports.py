@@ -17,9 +17,13 @@ def _cell_row(section: str, name: str, dimension: str, key: str, cell: dict[str,
     return [section, name, dimension, key, "", cell.get("reason", cell.get("withheld", "")), cell.get("label", "")]
 
 
+WITHHELD_LABELS = {"programme_level": "reported at programme level only"}  # in English, as the cells' labels
+
+
 def _series_rows(section: str, name: str, dimension: str, series: dict[str, Any]) -> Iterator[list[str]]:
     if "cells" not in series:
-        yield [section, name, dimension, "", "", series.get("withheld", ""), ""]
+        withheld = series.get("withheld", "")
+        yield [section, name, dimension, "", "", withheld, WITHHELD_LABELS.get(withheld, "")]
         return
     for key, cell in series["cells"].items():
         yield _cell_row(section, name, dimension, key, cell)

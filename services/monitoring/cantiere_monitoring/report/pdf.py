@@ -47,6 +47,8 @@ def _in_figures(pdf: ReportPDF, data: MasterplanData, lang: Lang) -> None:
             if "cells" in series and dim != "month":
                 pdf.heading(f"{label(name, lang)} {t('by')} {label(dim, lang)}", 2)
                 pdf.label_table([(label(key, lang), [cell]) for key, cell in series["cells"].items()])
+    if ind.get("release", "programme") != "programme":
+        pdf.paragraph(t("programme_only"), style="I")
 
 
 def _procedure(pdf: ReportPDF, data: MasterplanData, lang: Lang) -> None:

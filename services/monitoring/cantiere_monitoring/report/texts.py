@@ -47,6 +47,15 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "outcomes": ("Esiti", "Outcomes"),
     "by": ("per", "by"),
     "programme_level": ("riportato solo a livello di programma", "reported at programme level only"),
+    "programme_only": (
+        "In un anno o in un trimestre le ripartizioni per comune, municipio, fascia d'età e settore, e quelle per "
+        "esito, motivo, tipo di contratto e occupazione dopo il tirocinio, sono riportate solo a livello di "
+        "programma: un anno è la somma dei suoi trimestri, e confrontandoli si potrebbero ricalcolare conteggi "
+        "nascosti.",
+        "In a year or a quarter, the breakdowns by municipality, district, age band and sector, and those by "
+        "outcome, reason, contract type and employment after the internship, are reported at programme level "
+        "only: a year is the sum of its quarters, and comparing them could recompute hidden counts.",
+    ),
     "partners": ("I partner", "The partners"),
     "hosts": ("Aziende ospitanti", "Host companies"),
     "configuration": (
