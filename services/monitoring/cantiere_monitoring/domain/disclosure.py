@@ -19,13 +19,15 @@ totals (the breakdowns of one release are audited one by one, each against its h
 
 Across releases (`domain/releases.py`): figures leave only for fixed periods (the programme, a
 calendar year, a calendar quarter), never for a day range, so two overlapping ranges cannot be
-subtracted. A year or quarter release is also checked against each release that contains it (its
-year, the programme): a count both show may not differ by 1..t-1, and the time breakdowns and the
-headline of each flow, put together with the containing release's, must pin no hidden count. The
-check is pairwise. Still not covered, stated plainly: combinations of three or more releases (e.g. a
-year minus three of its quarters) for the breakdowns by municipality, age band, district, sector and
-for the categories (flow headlines are safer: a quarter shows its headline only when its year's
-breakdown by quarter can take it); differences between stocks at the end of two periods (active,
+subtracted. The breakdowns other than by time (municipality, district, age band, sector, host site,
+the categories) leave only with the programme release, so a year minus three of its quarters cannot
+recover one of their cells. A year or quarter release is also checked against each release that
+contains it (its year, the programme): a count both show may not differ by 1..t-1, and the time
+breakdowns and the headline of each flow, put together with the containing release's, must pin no
+hidden count. The check is pairwise. Still not covered, stated plainly: a year minus three of its
+quarters for headlines with no breakdown by time (people ever suspended, with attendance or
+allowances, hosts, follow-up totals, procedure cases) and for flow headlines whose containing
+breakdown by quarter is withheld; differences between stocks at the end of two periods (active,
 suspended); sums in money or hours and medians, shown only over at least t people per release but
 not checked across releases; and copies of one release taken before and after late events.
 """
