@@ -32,3 +32,29 @@ async def test_the_service_projects_the_bus_and_answers_health(nc: nats.NATS, na
                 break
             await asyncio.sleep(0.1)
         assert body["flows"]["referrals"]["total"] == {"value": 8}
+
+
+async def test_no_figure_leaves_while_a_consent_withdrawal_cannot_be_applied(
+    nc: nats.NATS, nats_url: str, tmp_path: Path
+) -> None:
+    settings = load_settings(database_url=f"sqlite:///{tmp_path / 'm.db'}", nats=NatsSettings(url=nats_url))
+    app = create_app(settings)
+    await publish(nc, known_history())
+    # A withdrawal this service cannot read (say, a schema version it does not know yet).
+    await nc.jetstream().publish("cantiere.public.referrals.bari.ConsentWithdrawn", b'{"person_id": 1')
+    analyst = Principal(user_id="u-1", role=Role.ANALYST, partner="cabina-di-regia")
+    headers = {"Authorization": f"Bearer {mint_token(settings.token_secret.get_secret_value(), analyst)}"}
+    transport = httpx.ASGITransport(app=app)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://m") as http:
+        for _ in range(100):  # the consent projection retries, then stays blocked (fail closed)
+            health = (await http.get("/health")).json()
+            if health["blocked_projections"]:
+                break
+            await asyncio.sleep(0.1)
+        assert health["status"] == "degraded"
+        assert health["blocked_projections"] == ["monitoring_statistics_consent"]
+        for path in ("/indicators", "/procedure", "/exports/indicators.csv", "/masterplan"):
+            answer = await http.get(path, headers=headers)
+            assert answer.status_code == 503, path
+            assert answer.json()["error"] == "figures_withheld"
+            assert "consent" in answer.json()["message_en"]

@@ -156,6 +156,7 @@ class AggregateStatisticsConsent:
     """Who may be counted: the latest aggregate-statistics consent of each person, and erasures."""
 
     name = "monitoring_statistics_consent"
+    fail_closed: ClassVar[bool] = True  # a withdrawal or erasure it cannot apply stops it, never skipped
     tables: Sequence[Table] = (statistics_consent,)
     event_types: ClassVar[tuple[type[Event], ...]] = (ConsentRecorded, ConsentWithdrawn, PersonalDataErased)
 
