@@ -316,16 +316,48 @@ def _programme_level() -> dict[str, str]:
     return dict(PROGRAMME_LEVEL)
 
 
-def programme_only(doc: dict[str, Any], release: Release) -> dict[str, Any]:
-    """In a year or quarter release, every breakdown other than by time withheld at programme level.
+TIMED_CATEGORIES = ("outcomes", "declines_by_reason", "interruptions_by_reason")
+"""Categories whose total is a flow's headline (completions, declines, interruptions), broken down by time there."""
 
-    A year is the sum of its quarters and the programme the sum of its years, so these breakdowns,
-    published for every period, would let a reader subtract several releases at once (a year minus
-    three of its quarters) and recover a count the remaining one hides. Headlines and the breakdowns by
-    month and by quarter stay, for `guard_release` to check against the enclosing releases.
+
+def _untimed_headlines(doc: dict[str, Any]) -> None:
+    """Every headline with no breakdown by time withheld at programme level, with what is computed from it."""
+    if "at_period_end" in doc:
+        doc["at_period_end"]["ever_suspended"] = _programme_level()  # active, suspended: stocks on the last day
+    if "attendance" in doc:
+        doc["attendance"].update(people=_programme_level(), attended_share_percent=None)
+    if "allowances" in doc:
+        doc["allowances"].update(people=_programme_level(), paid_cents=None, share_of_budget_percent=None)
+    if "hosts" in doc:
+        doc["hosts"].update(recruited=_programme_level(), retained=_programme_level())
+    for name, category in doc.get("categories", {}).items():
+        if name not in TIMED_CATEGORIES:  # the follow-ups, the hired by contract type
+            category["total"] = _programme_level()
+    for phase in doc.get("phases", []):
+        phase.update(cases=_programme_level(), overruns=_programme_level(), median_days=None, p90_days=None,
+                     bottleneck=False)  # fmt: skip
+
+
+def programme_only(doc: dict[str, Any], release: Release) -> dict[str, Any]:
+    """In a year or quarter release, everything not broken down by time withheld at programme level.
+
+    A year is the sum of its quarters and the programme the sum of its years. So the breakdowns other
+    than by time, published for every period, would let a reader subtract several releases at once (a
+    year minus three of its quarters) and recover a count the remaining one hides; and so would the
+    headlines that have no breakdown by time, which no release's figures tie to its neighbours' (people
+    ever suspended, with attendance or with allowances, hosts recruited and retained, the follow-ups'
+    and contract types' totals, the procedure's cases and overruns): 14 ever suspended in 2008 and 5, 5
+    and 0 in its last three quarters give the hidden first quarter's 4. What is computed from those
+    headlines goes with them: the attendance share, the allowances paid and their share of the budget,
+    the phases' median and 90th percentile and the bottleneck flag (each is shown only over at least
+    t people, so its mere presence would bound the hidden count; sums are additive like counts).
+    The flows' headlines and their breakdowns by month and by quarter stay, for `guard_release` to
+    check against the enclosing releases; so do the stocks on the period's last day (active,
+    suspended), which are not sums over the quarters.
     """
     if release.kind == "programme":
         return doc
+    _untimed_headlines(doc)
     for flow in doc.get("flows", {}).values():
         by = flow["by"]
         flow["by"] = {dim: by[dim] if dim in TIME_DIMENSIONS else _programme_level() for dim in by}

@@ -11,13 +11,15 @@ from typing import Any
 HEADER = ["section", "indicator", "dimension", "key", "value", "suppressed", "label"]
 
 
+WITHHELD_LABELS = {"programme_level": "reported at programme level only"}  # in English, as the cells' labels
+
+
 def _cell_row(section: str, name: str, dimension: str, key: str, cell: dict[str, Any]) -> list[str]:
     if "value" in cell:
         return [section, name, dimension, key, str(cell["value"]), "", ""]
-    return [section, name, dimension, key, "", cell.get("reason", cell.get("withheld", "")), cell.get("label", "")]
-
-
-WITHHELD_LABELS = {"programme_level": "reported at programme level only"}  # in English, as the cells' labels
+    if "withheld" in cell:  # a year's or quarter's count reported for the programme only
+        return [section, name, dimension, key, "", cell["withheld"], WITHHELD_LABELS.get(cell["withheld"], "")]
+    return [section, name, dimension, key, "", cell.get("reason", ""), cell.get("label", "")]
 
 
 def _series_rows(section: str, name: str, dimension: str, series: dict[str, Any]) -> Iterator[list[str]]:

@@ -35,6 +35,8 @@ def cell_text(cell: dict[str, Any], lang: Lang = "it", threshold: int = DEFAULT_
         return str(cell["value"])
     if "reason" in cell:
         return suppression_label(Suppression(cell["reason"]), threshold, lang)
+    if cell.get("withheld") == "programme_level":  # a year's or quarter's count reported for the programme only
+        return text("programme_level", lang)
     return str(cell.get("label", "—"))
 
 

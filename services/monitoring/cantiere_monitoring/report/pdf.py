@@ -61,7 +61,7 @@ def _procedure(pdf: ReportPDF, data: MasterplanData, lang: Lang) -> None:
     widths.insert(0, pdf.epw - sum(widths))
     pdf.row([[name] for name in head], widths, head=True)
     for p in data.procedure["phases"]:
-        overruns: Part = p["overruns"] if "value" in p["overruns"] or "reason" in p["overruns"] else "—"
+        overruns: Part = p["overruns"] if p["overruns"].keys() & {"value", "reason", "withheld"} else "—"
         flag = t("yes") if p["bottleneck"] else t("no")
         cells: list[list[Part]] = [[label(p["phase"], lang)], [str(p["standard_days"])], [p["cases"]],
                                    [_days(p["median_days"])], [_days(p["p90_days"])], [overruns], [flag]]  # fmt: skip

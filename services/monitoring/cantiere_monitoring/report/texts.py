@@ -50,11 +50,14 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "programme_only": (
         "In un anno o in un trimestre le ripartizioni per comune, municipio, fascia d'età e settore, e quelle per "
         "esito, motivo, tipo di contratto e occupazione dopo il tirocinio, sono riportate solo a livello di "
-        "programma: un anno è la somma dei suoi trimestri, e confrontandoli si potrebbero ricalcolare conteggi "
-        "nascosti.",
+        "programma, come i conteggi che non hanno una ripartizione nel tempo (persone mai sospese, con presenze "
+        "o indennità, aziende ospitanti, persone seguite dopo il tirocinio, casi e sforamenti della procedura): "
+        "un anno è la somma dei suoi trimestri, e confrontandoli si potrebbero ricalcolare conteggi nascosti.",
         "In a year or a quarter, the breakdowns by municipality, district, age band and sector, and those by "
         "outcome, reason, contract type and employment after the internship, are reported at programme level "
-        "only: a year is the sum of its quarters, and comparing them could recompute hidden counts.",
+        "only, as are the counts that have no breakdown by time (people ever suspended, with attendance or "
+        "allowances, host companies, people followed up after the internship, the procedure's cases and "
+        "overruns): a year is the sum of its quarters, and comparing them could recompute hidden counts.",
     ),
     "partners": ("I partner", "The partners"),
     "hosts": ("Aziende ospitanti", "Host companies"),
