@@ -258,14 +258,52 @@ def test_a_year_or_quarter_reports_the_procedures_cases_at_programme_level_only(
             assert phase["median_days"] is None and phase["p90_days"] is None and phase["bottleneck"] is False
 
 
-@pytest.mark.xfail(strict=True, reason="known limit (README): a flow headline is not checked against a withheld "
-                   "breakdown by quarter")  # fmt: skip
 def test_a_year_minus_three_quarters_cannot_recover_a_flow_headline_when_the_year_withholds_its_quarters() -> None:
     days = [date(2008, 2, 1)] + [date(2008, 5, 1)] * 10 + [date(2008, 8, 1)] * 10  # by quarter 1, 10, 10, 0
     people = [_person(n, day) for n, day in enumerate(days)]
-    shown = _released(people, ["2008", *QUARTERS_OF_2008], ("flows", "referrals", "total"))
-    assert shown["2008-Q1"] is None  # 1: hidden
-    assert None in (shown["2008"], shown["2008-Q2"], shown["2008-Q3"], shown["2008-Q4"])  # now 21 - 10 - 10 - 0 = 1
+    # Published alone, each release is safe, but 21 - 10 - 10 - 0 = 1, the count the first quarter hides.
+    alone = [_published(people, parse_release(name, WHOLE).period)["flows"]["referrals"]["total"].get("value")
+             for name in ["2008", *QUARTERS_OF_2008]]  # fmt: skip
+    assert alone == [21, None, 10, 10, 0]
+    assert _published(people, WHOLE)["flows"]["referrals"]["by"]["quarter"] == PROGRAMME_LEVEL  # mostly markers
+    # Released: the programme's breakdowns by quarter and by month fix none of these counts, so none is shown.
+    shown = _released(people, ["programme", "2008", *QUARTERS_OF_2008], ("flows", "referrals", "total"))
+    assert shown == {"programme": 21, "2008": None, **dict.fromkeys(QUARTERS_OF_2008, None)}
+    for name in ["2008", *QUARTERS_OF_2008]:  # not even the label "fewer than t" of the first quarter
+        document = _guarded_release(people, name)
+        assert document["flows"]["referrals"]["total"]["reason"] == "withheld", name
+        assert all(series == PROGRAMME_LEVEL for series in document["flows"]["referrals"]["by"].values()), name
+
+
+def test_a_year_or_quarter_shows_the_flow_counts_the_programme_fixes() -> None:
+    # Referrals by quarter, programme 2007-11-20 .. 2009-07-31: 2008 has 10, 0, 12, 6; 2009-Q1 has 7.
+    # The programme shows every quarter, so each year and quarter shows its count and its breakdowns.
+    days = [date(2008, 2, 1)] * 10 + [date(2008, 8, 1)] * 12 + [date(2008, 11, 1)] * 6 + [date(2009, 2, 1)] * 7
+    people = [_person(n, day) for n, day in enumerate(days)]
+    programme = _guarded_release(people, "programme")["flows"]["referrals"]
+    assert programme["by"]["quarter"]["cells"] == {"2008-Q1": {"value": 10}, "2008-Q3": {"value": 12},
+                                                   "2008-Q4": {"value": 6}, "2009-Q1": {"value": 7}}  # fmt: skip
+    names = ["2007", "2008", "2009", "2007-Q4", *QUARTERS_OF_2008, "2009-Q1", "2009-Q2", "2009-Q3"]
+    shown = _released(people, names, ("flows", "referrals", "total"))
+    assert shown == {"2007": 0, "2008": 28, "2009": 7, "2007-Q4": 0, "2008-Q1": 10, "2008-Q2": 0, "2008-Q3": 12,
+                     "2008-Q4": 6, "2009-Q1": 7, "2009-Q2": 0, "2009-Q3": 0}  # fmt: skip
+    year = _guarded_release(people, "2008")["flows"]["referrals"]["by"]
+    assert year["quarter"]["cells"] == {key: cell for key, cell in programme["by"]["quarter"]["cells"].items()
+                                        if key.startswith("2008")}  # fmt: skip
+    assert "cells" in year["month"]
+
+
+def test_the_programme_minus_its_other_years_cannot_recover_a_year_it_hides() -> None:
+    # A programme over three years, 2007-07-01 .. 2009-06-30; referrals by year 2, 10, 10 (2007: 2 in 2007-Q4).
+    whole = Period(date(2007, 7, 1), date(2009, 6, 30))
+    days = [date(2007, 11, 1)] * 2 + [date(2008, 5, 1)] * 10 + [date(2009, 2, 1)] * 10
+    people = [_person(n, day) for n, day in enumerate(days)]
+    alone = [_published(people, parse_release(n, whole).period)["flows"]["referrals"]["total"].get("value")
+             for n in ("programme", "2007", "2008", "2009")]  # fmt: skip
+    assert alone == [22, None, 10, 10]  # 22 - 10 - 10 = 2
+    released = [_guarded_release(people, name, whole)["flows"]["referrals"]["total"].get("value")
+                for name in ("programme", "2007", "2008", "2009")]  # fmt: skip
+    assert released[0] == 22 and None in released[2:]
 
 
 # --- the API and the command line ----------------------------------------------------------------------
@@ -349,7 +387,12 @@ async def test_year_and_quarter_releases_are_served(client: httpx.AsyncClient) -
         assert (await client.get(f"{route}?period={period}", headers=headers)).status_code == 200, (route, period)
     year = (await client.get("/indicators?period=2008", headers=headers)).json()
     assert year["release"] == "2008" and year["period"] == {"from": "2008-01-01", "to": "2008-12-31"}
-    assert year["flows"]["referrals"]["total"] == {"value": 10}
+    programme = (await client.get("/indicators?period=programme", headers=headers)).json()
+    assert programme["flows"]["referrals"]["total"] == {"value": 10}
+    # 8 referred in March and 2 in May: the programme withholds its breakdowns by quarter and by month, so it
+    # does not fix the count of 2008 (for all a reader knows, some were referred in 2007 or 2009): withheld.
+    assert programme["flows"]["referrals"]["by"]["quarter"] == {"withheld": "programme_level"}
+    assert year["flows"]["referrals"]["total"] == {"suppressed": True, "reason": "withheld", "label": "withheld"}
     quarter = (await client.get("/indicators?period=2008-Q1", headers=headers)).json()
     assert quarter["period"] == {"from": "2008-01-01", "to": "2008-03-31"}
     # 8 people referred in Q1, 10 in the year: 10 - 8 = 2 would single out May's referrals, so Q1 withholds it.

@@ -20,16 +20,15 @@ totals (the breakdowns of one release are audited one by one, each against its h
 Across releases (`domain/releases.py`): figures leave only for fixed periods (the programme, a
 calendar year, a calendar quarter), never for a day range, so two overlapping ranges cannot be
 subtracted. The breakdowns other than by time (municipality, district, age band, sector, host site,
-the categories) leave only with the programme release, so a year minus three of its quarters cannot
-recover one of their cells. A year or quarter release is also checked against each release that
-contains it (its year, the programme): a count both show may not differ by 1..t-1, and the time
-breakdowns and the headline of each flow, put together with the containing release's, must pin no
-hidden count. The check is pairwise. Still not covered, stated plainly: a year minus three of its
-quarters for headlines with no breakdown by time (people ever suspended, with attendance or
-allowances, hosts, follow-up totals, procedure cases) and for flow headlines whose containing
-breakdown by quarter is withheld; differences between stocks at the end of two periods (active,
-suspended); sums in money or hours and medians, shown only over at least t people per release but
-not checked across releases; and copies of one release taken before and after late events.
+the categories) and the headlines with no breakdown by time (people ever suspended, with attendance
+or allowances, hosts, follow-up totals, procedure cases and overruns) leave only with the programme
+release, so a year minus three of its quarters cannot recover one of their counts. A year or quarter
+keeps a flow's headline and its breakdowns by quarter and by month only where the time breakdowns of
+a release containing it already fix them, so all releases together tell no more about the flows than
+the programme release alone (years minus quarters, the programme minus years); a count shown both in
+a year or quarter and in a release containing it may also not differ by 1..t-1. Still not covered,
+stated plainly: differences between stocks at the end of two periods (active, suspended); and
+copies of one release taken before and after late events.
 """
 
 from __future__ import annotations

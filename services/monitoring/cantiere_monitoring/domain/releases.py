@@ -9,16 +9,18 @@ Fixed periods still nest (a quarter lies in its year, a year in the programme), 
 sum of its quarters, the programme the sum of its years. So (`guard_release`):
 
 1. the breakdowns other than by time (municipality, district, age band, sector, the categories,
-   host sites) leave only with the programme release; a year or quarter release marks them
-   withheld at programme level. Else a year's count for one municipality minus three of its
-   quarters' would recover a count the fourth quarter hides (or the programme minus its other
-   years), which no check of one release against another can see;
+   host sites) and the headlines that have no breakdown by time (people ever suspended, with
+   attendance or allowances, hosts, the follow-ups' totals, the procedure's cases and overruns)
+   leave only with the programme release; a year or quarter release marks them withheld at
+   programme level (`programme_only`). Else a year's count minus three of its quarters' would
+   recover a count the fourth quarter hides (or the programme minus its other years), which no
+   check of one release against another can see;
 2. a count shown both in a year or quarter release and in a release containing it, whose difference
    would be 1..t-1, is withheld in the smaller release;
-3. the time breakdowns (by month, by quarter) and the headline of the smaller release are the same
-   quantities as cells, and sums of cells, of the larger release's time breakdowns: with both
-   releases' cells and totals together, the recomputability audit must still pin no hidden cell,
-   else the smaller release's time breakdown, and if needed its headline, is withheld.
+3. a flow's headline and its breakdowns by quarter and by month are kept in a year or quarter release
+   only where the time breakdowns of a release containing it already fix them (`fixed_flows`): so
+   every year and quarter tells nothing about the flows that the programme release does not, and no
+   combination of releases (years minus quarters, the programme minus years) can pin a hidden count.
 
 What this does not cover is stated in `domain/disclosure.py` and in the service README.
 """
@@ -36,7 +38,7 @@ from cantiere_runtime.errors import Unprocessable
 from cantiere_monitoring.domain.cells import Bounds, Cell, Suppression, label_bounds
 from cantiere_monitoring.domain.indicators import quarter_of
 from cantiere_monitoring.domain.journey import Period
-from cantiere_monitoring.domain.network import SINK, SOURCE, Network, feasible_point, is_fixed, pinned_arcs
+from cantiere_monitoring.domain.network import SINK, SOURCE, Network, feasible_point, is_pinned
 from cantiere_monitoring.domain.protection import UNPUBLISHED
 
 PROGRAMME = "programme"
@@ -231,11 +233,21 @@ def _shown(doc: Any, path: Path) -> bool:
         return False
 
 
+def _published(doc: Any, path: Path) -> bool:
+    """Whether the document publishes a cell at `path`, shown or hidden."""
+    try:
+        cell = _get(doc, path)
+    except (KeyError, IndexError, TypeError):
+        return False
+    return isinstance(cell, dict) and ("value" in cell or cell.get("suppressed") is True)
+
+
 def _withhold_headline(doc: dict[str, Any], path: Path, threshold: int) -> None:
     """Withhold a headline count and everything published under it or computed from it."""
-    _set(doc, path, Cell.hidden(Suppression.WITHHELD, threshold).to_dict())
+    withheld = Cell.hidden(Suppression.WITHHELD, threshold).to_dict()
+    _set(doc, path, withheld)
     twin = _TWINS.get(path)
-    if twin is not None and _shown(doc, twin):
+    if twin is not None and _published(doc, twin) and _get(doc, twin) != withheld:  # a label would tell too
         _withhold_headline(doc, twin, threshold)
     head = path[0]
     if head == "flows":
@@ -276,26 +288,89 @@ def _meet(a: Bounds, b: Bounds) -> Bounds:
     return (max(a[0], b[0]), min(highs) if highs else None)
 
 
-def _time_leak(outer: Mapping[str, Any], inner: Mapping[str, Any] | None, subtotal: Bounds,
-               inside: set[str], threshold: int) -> bool:  # fmt: skip
-    """Whether the outer time breakdown, with the inner release's cells and total beside it, pins a hidden count.
+def _fixed_by(series: Mapping[str, Any], total: Bounds, inside: set[str], threshold: int) -> int | None:
+    """The count over the keys `inside`, if a published time breakdown and its total fix it; else None.
 
-    The outer cells inside the inner release add up to the inner total: one series with a subtotal, a
-    network like any other table, audited with the same residual-cycle test.
+    The breakdown's cells inside add up to that count: one series with an unpublished subtotal, a network
+    like any other table; the count is fixed when the subtotal's arc is shown or pinned (no residual
+    cycle through it), as the audit decides for a hidden cell. Keys the series does not list are 0.
     """
-    inner_cells = inner.get("cells") if inner else None
-    keys = list(outer["cells"])
-    net = Network(3, (*(((2, SINK) if k in inside else (SOURCE, SINK)) for k in keys), (SOURCE, 2), (SINK, SOURCE)))
-    alone: list[Bounds] = [_bounds(outer["cells"][k], threshold) for k in keys]
-    both = list(alone)
-    for i, key in enumerate(keys):
-        if key in inside and inner_cells is not None:
-            both[i] = _meet(alone[i], _bounds(inner_cells.get(key, {"value": 0}), threshold))  # unlisted: none
-    both += [subtotal, _bounds(outer.get("total"), threshold)]
-    alone += [subtotal, both[-1]]
-    if any(is_fixed(b) and not is_fixed(a) for a, b in zip(alone, both, strict=True)):
-        return True  # a count hidden in one release is shown in the other
-    return bool(pinned_arcs(net, both, feasible_point(net, both)))
+    if "cells" not in series:
+        return None
+    keys = list(series["cells"])
+    ends = (*(((2, SINK) if k in inside else (SOURCE, SINK)) for k in keys), (SOURCE, 2), (SINK, SOURCE))
+    net = Network(3, ends)
+    bounds = [_bounds(series["cells"][k], threshold) for k in keys]
+    bounds += [UNPUBLISHED, _meet(total, _bounds(series.get("total"), threshold))]
+    point = feasible_point(net, bounds)
+    return point[len(keys)] if is_pinned(net, bounds, point, len(keys)) else None
+
+
+def _fixed(references: Sequence[Mapping[str, Any]], quarters: set[str] | None, months: set[str],
+           threshold: int) -> int | None:  # fmt: skip
+    """A flow's count over some quarters (None: not whole quarters) and months, if an enclosing release fixes it."""
+    for flow in references:
+        total = _bounds(flow["total"], threshold)
+        for dim, inside in (("quarter", quarters), ("month", months)):
+            if (
+                inside is not None
+                and (value := _fixed_by(flow["by"].get(dim, {}), total, inside, threshold)) is not None
+            ):
+                return value
+    return None
+
+
+def _agrees(cell: Mapping[str, Any] | None, value: int | None, threshold: int) -> bool:
+    """Whether a published cell (None: unlisted, so 0) tells no more than a count already fixed elsewhere."""
+    if value is None:
+        return False
+    low, high = _bounds(cell if cell is not None else {"value": 0}, threshold)
+    return low <= value and (high is None or value <= high)
+
+
+def _months_of(quarter: str, months: set[str]) -> set[str]:
+    year, q = quarter[:4], int(quarter[-1])
+    return {f"{year}-{m:02d}" for m in range(3 * q - 2, 3 * q + 1)} & months
+
+
+def fixed_flows(doc: dict[str, Any], release: Release, references: Sequence[Mapping[str, Any]],
+                threshold: int) -> None:  # fmt: skip
+    """Keep a year's or quarter's flow figures only where an enclosing release already fixes them.
+
+    The rule, for each flow of a year or quarter release: its headline is shown (or labelled) only if the
+    breakdown by quarter or by month of a release containing it, with that release's total, fixes the
+    count (every cell inside shown, or the inside cells pinned as a subtotal: `_fixed_by`); else it reads
+    "withheld", whatever it read before, so its label tells nothing either. Its breakdown by quarter or by
+    month is kept only if every cell of it, the zeros it implies by not listing a key included, is fixed
+    the same way and agrees with its own label; else the breakdown is withheld as a whole.
+
+    Why it is safe: the programme release is published and audited on its own. A year is checked against
+    the programme, a quarter against the programme and its year, each as published: by induction every
+    flow figure a year or quarter release keeps is a function of what the programme release publishes,
+    and every label it keeps is true of that function's value. So the union of all releases tells a
+    reader nothing about the flows that the programme release alone does not: no sum that nests (a year
+    minus three of its quarters, the programme minus its other years, several years and quarters at
+    once) can pin a count the programme release leaves open. It over-withholds (a count the union would
+    leave open is withheld if the enclosing breakdowns do not fix it); that is the price of a rule each
+    release can check alone, without the releases beside it.
+    """
+    if release.kind == "programme" or not references:
+        return
+    quarters, months = _quarters(release.period), _months(release.period)
+    for name, flow in doc.get("flows", {}).items():
+        flows = [reference["flows"][name] for reference in references]
+        if not _agrees(flow["total"], _fixed(flows, quarters, months, threshold), threshold):
+            _withhold_headline(doc, ("flows", name, "total"), threshold)
+            continue
+        for dim in TIME_DIMENSIONS:
+            series = flow["by"].get(dim, {})
+            if "cells" not in series:
+                continue
+            keys = quarters if dim == "quarter" else months
+            fixed = {key: _fixed(flows, {key}, _months_of(key, months), threshold) if dim == "quarter"
+                     else _fixed(flows, None, {key}, threshold) for key in keys}  # fmt: skip
+            if not all(_agrees(series["cells"].get(key), fixed[key], threshold) for key in keys):
+                flow["by"][dim] = _programme_level()
 
 
 def _quarters(period: Period) -> set[str]:
@@ -373,8 +448,10 @@ def programme_only(doc: dict[str, Any], release: Release) -> dict[str, Any]:
 def guard_release(doc: dict[str, Any], release: Release, outers: Sequence[tuple[Release, Mapping[str, Any]]],
                   threshold: int) -> dict[str, Any]:  # fmt: skip
     """A published document of `release`, with what would combine with the enclosing releases into a small count
-    withheld (indicators or procedure; each outer document already as published). In a year or quarter release the
-    breakdowns other than by time are withheld at programme level first (`programme_only`)."""
+    withheld (indicators or procedure; each outer document already as published, and checked by this function
+    against its own enclosing releases, as `Figures` does). In a year or quarter release what has no breakdown by
+    time is withheld at programme level first (`programme_only`), then the counts differing by 1..t-1 from an
+    enclosing release's, then the flows' figures no enclosing release fixes (`fixed_flows`)."""
     programme_only(doc, release)
     for outer_release, outer in outers:
         if not outer_release.period.start <= release.period.start <= release.period.end <= outer_release.period.end:
@@ -385,16 +462,5 @@ def guard_release(doc: dict[str, Any], release: Release, outers: Sequence[tuple[
             differs = isinstance(value, int) and path in shown_outside and 0 < shown_outside[path] - value < threshold
             if differs and _shown(doc, path):  # not withheld meanwhile by an earlier cell
                 _withhold(doc, path, threshold)
-        inside = {"quarter": _quarters(release.period), "month": _months(release.period)}
-        for name, flow in doc.get("flows", {}).items():
-            outer_flow = outer["flows"][name]
-            for dim in TIME_DIMENSIONS:
-                series = outer_flow["by"].get(dim, PROGRAMME_LEVEL)
-                if "cells" not in series:
-                    continue
-                own = flow["by"].get(dim)
-                if _time_leak(series, own, _bounds(flow["total"], threshold), inside[dim], threshold):
-                    flow["by"][dim] = PROGRAMME_LEVEL
-                    if _time_leak(series, None, _bounds(flow["total"], threshold), inside[dim], threshold):
-                        _withhold_headline(doc, ("flows", name, "total"), threshold)
+    fixed_flows(doc, release, [outer for _, outer in outers], threshold)
     return doc

@@ -52,12 +52,16 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "esito, motivo, tipo di contratto e occupazione dopo il tirocinio, sono riportate solo a livello di "
         "programma, come i conteggi che non hanno una ripartizione nel tempo (persone mai sospese, con presenze "
         "o indennità, aziende ospitanti, persone seguite dopo il tirocinio, casi e sforamenti della procedura): "
-        "un anno è la somma dei suoi trimestri, e confrontandoli si potrebbero ricalcolare conteggi nascosti.",
+        "un anno è la somma dei suoi trimestri, e confrontandoli si potrebbero ricalcolare conteggi nascosti. "
+        "Per lo stesso motivo un totale che le ripartizioni per trimestre e per mese del programma non "
+        "determinano è riservato.",
         "In a year or a quarter, the breakdowns by municipality, district, age band and sector, and those by "
         "outcome, reason, contract type and employment after the internship, are reported at programme level "
         "only, as are the counts that have no breakdown by time (people ever suspended, with attendance or "
         "allowances, host companies, people followed up after the internship, the procedure's cases and "
-        "overruns): a year is the sum of its quarters, and comparing them could recompute hidden counts.",
+        "overruns): a year is the sum of its quarters, and comparing them could recompute hidden counts. For "
+        "the same reason a total that the programme's breakdowns by quarter and by month do not determine is "
+        "withheld.",
     ),
     "partners": ("I partner", "The partners"),
     "hosts": ("Aziende ospitanti", "Host companies"),
