@@ -14,7 +14,13 @@ import pytest_asyncio
 from cantiere_monitoring.domain.indicators import compute
 from cantiere_monitoring.domain.journey import Journey, Period
 from cantiere_monitoring.domain.procedure import measure
-from cantiere_monitoring.domain.publication import publish_indicators, publish_procedure
+from cantiere_monitoring.domain.publication import (
+    breakdown,
+    headline,
+    publish_indicators,
+    publish_procedure,
+    time_leak,
+)
 from cantiere_monitoring.domain.releases import (
     PROGRAMME_LEVEL,
     ReleaseRefused,
@@ -198,6 +204,39 @@ def _guarded_release(people: list[Journey], name: str, whole: Period = WHOLE) ->
     for outer in enclosing(release, whole):
         outers.append((outer, guard_release(_published(people, outer.period), outer, outers, T)))
     return guard_release(_published(people, release.period), release, outers, T)
+
+
+def test_a_release_does_not_show_a_month_its_quarter_and_the_other_months_give_away() -> None:
+    # Referrals: February 2008 3 and March 12 (2008-Q1 15), May 10, January 2009 5, February 6, March 1 (Q1 12).
+    # By month alone the 3 and the 1 hide each other (4 between them); by quarter every count is shown. But
+    # 2008-Q1 = 15 is February + 12 (January has none): February's 3 came back from the two breakdowns together.
+    days = ([date(2008, 2, 1)] * 3 + [date(2008, 3, 1)] * 12 + [date(2008, 5, 1)] * 10 + [date(2009, 1, 1)] * 5
+            + [date(2009, 2, 1)] * 6 + [date(2009, 3, 1)])  # fmt: skip
+    people = [_person(n, day) for n, day in enumerate(days)]
+    raw = compute(people, [], WHOLE, dimensions(BARI), BARI.follow_up_after_months)
+    total = headline(raw.flows["referrals"].total, T)
+    quarters, months = (breakdown(raw.flows["referrals"].by[dim], total, T) for dim in ("quarter", "month"))
+    assert quarters is not None and months is not None  # each safe alone
+    assert not quarters.total or all(not cell.suppressed for cell in quarters.cells.values())
+    assert months.cells["2008-02"].suppressed and months.cells["2009-03"].suppressed
+    assert time_leak(total, quarters, months, T) and not time_leak(total, quarters, None, T)
+    flow = _published(people, WHOLE)["flows"]["referrals"]
+    assert flow["by"]["month"] == PROGRAMME_LEVEL and "cells" in flow["by"]["quarter"]
+
+
+def test_a_release_does_not_show_a_breakdown_whose_hidden_cells_all_fall_in_one_year() -> None:
+    # Referrals by quarter: 2007-Q4 10, 2008-Q1 2, 2008-Q2 1, 2009-Q1 10. The 2 and the 1 hide each other, but
+    # 23 - 10 - 10 = 3 people referred in 2008, a count the year release itself hides.
+    days = [date(2007, 12, 1)] * 10 + [date(2008, 2, 1)] * 2 + [date(2008, 5, 1)] + [date(2009, 2, 1)] * 10
+    people = [_person(n, day) for n, day in enumerate(days)]
+    raw = compute(people, [], WHOLE, dimensions(BARI), BARI.follow_up_after_months)
+    total = headline(raw.flows["referrals"].total, T)
+    quarters = breakdown(raw.flows["referrals"].by["quarter"], total, T)
+    assert quarters is not None and [c.suppressed for c in quarters.cells.values()] == [False, True, True, False]
+    assert time_leak(total, quarters, None, T)
+    flow = _published(people, WHOLE)["flows"]["referrals"]
+    assert flow["total"] == {"value": 23}
+    assert flow["by"]["quarter"] == PROGRAMME_LEVEL and flow["by"]["month"] == PROGRAMME_LEVEL
 
 
 def _released(people: list[Journey], names: list[str], path: tuple[str, ...]) -> dict[str, Any]:

@@ -2,7 +2,9 @@
 
 A headline count is shown when it is 0 or at least the threshold. A breakdown is published
 only under a shown headline, only when it is not mostly markers (`report_level`), and only
-when, with the headline as its known total, no withheld cell can be recomputed. Rates, sums
+when, with the headline as its known total, no withheld cell can be recomputed; a flow's
+breakdowns by month and by quarter also only when, read together and summed by year, they let no
+withheld cell, and no year or quarter count from 1 to t-1, be recomputed (`time_leak`). Rates, sums
 and durations are shown only when at least `threshold` people stand behind them.
 """
 
@@ -11,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cantiere_monitoring.domain.cells import Cell, suppression_for
+from cantiere_monitoring.domain.cells import Bounds, Cell, suppression_for
 from cantiere_monitoring.domain.disclosure import (
     ReportLevel,
     SuppressedSeries,
@@ -20,7 +22,9 @@ from cantiere_monitoring.domain.disclosure import (
     suppress_series,
 )
 from cantiere_monitoring.domain.indicators import RawIndicators
+from cantiere_monitoring.domain.network import SINK, SOURCE, Network, feasible_point, pinned_arcs
 from cantiere_monitoring.domain.procedure import PhaseDurations
+from cantiere_monitoring.domain.protection import UNPUBLISHED
 from cantiere_monitoring.domain.statistics import median, overrun_count, percentile_90
 
 PROGRAMME_LEVEL = {"withheld": "programme_level"}
@@ -50,6 +54,54 @@ def _series(counts: Mapping[str, int], total: Cell, threshold: int) -> dict[str,
     return series.to_dict() if series else PROGRAMME_LEVEL
 
 
+def _quarter_of_month(month: str) -> str:
+    return f"{month[:4]}-Q{(int(month[5:]) - 1) // 3 + 1}"
+
+
+def time_leak(total: Cell, quarters: SuppressedSeries | None, months: SuppressedSeries | None, threshold: int) -> bool:
+    """Whether a flow's breakdowns by quarter and by month, read together and summed by year, give a count away.
+
+    Each breakdown is audited alone against the headline, but a quarter is the sum of its months and a
+    year the sum of its quarters: a month one breakdown hides can be a quarter the other shows minus its
+    other, shown, months; and the cells a breakdown hides always add up to its total minus the shown
+    ones, so if they all fall in one year (or one quarter) that year's count is known. So the headline,
+    the years and quarters as subtotals and the published cells are one network (total -> years ->
+    quarters -> months; keys a published series does not list are 0), audited with the residual-cycle
+    test: it gives a count away if it pins a hidden cell, or a year or quarter it does not publish to
+    1..t-1.
+    """
+    if quarters is None and months is None:
+        return False
+    month_keys = list(months.cells) if months else []
+    quarter_keys = sorted(set(quarters.cells if quarters else ()) | {_quarter_of_month(m) for m in month_keys})
+    year_keys = sorted({quarter[:4] for quarter in quarter_keys})
+    node = {key: 2 + i for i, key in enumerate(year_keys + quarter_keys)}
+    arcs: list[tuple[tuple[int, int], Bounds, bool]] = [((SINK, SOURCE), total.bounds(), True)]  # ends, known, shown
+    arcs += [((SOURCE, node[year]), UNPUBLISHED, False) for year in year_keys]
+    for quarter in quarter_keys:
+        cell = quarters.cells.get(quarter) if quarters else None
+        known = UNPUBLISHED if quarters is None else cell.bounds() if cell else (0, 0)
+        arcs.append(((node[quarter[:4]], node[quarter]), known, quarters is not None))
+    if months is None:
+        arcs += [((node[quarter], SINK), UNPUBLISHED, False) for quarter in quarter_keys]
+    else:
+        arcs += [((node[_quarter_of_month(m)], SINK), cell.bounds(), True) for m, cell in months.cells.items()]
+    net = Network(2 + len(node), tuple(ends for ends, _, _ in arcs))
+    bounds = [known for _, known, _ in arcs]
+    point = feasible_point(net, bounds)
+    return any(arcs[arc][2] or 0 < point[arc] < threshold for arc in pinned_arcs(net, bounds, point))
+
+
+def _flow_by(by: Mapping[str, Mapping[str, int]], total: Cell, threshold: int) -> dict[str, Any]:
+    """A flow's breakdowns; those by month, then by quarter, withheld while together they give a count away."""
+    series = {dim: breakdown(counts, total, threshold) for dim, counts in by.items()}
+    if time_leak(total, series.get("quarter"), series.get("month"), threshold):
+        series.update(dict.fromkeys(series.keys() & {"month"}))
+        if time_leak(total, series.get("quarter"), None, threshold):
+            series.update(dict.fromkeys(series.keys() & {"quarter"}))
+    return {dim: s.to_dict() if s else PROGRAMME_LEVEL for dim, s in series.items()}
+
+
 def _share(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
@@ -61,7 +113,7 @@ def publish_indicators(raw: RawIndicators, threshold: int, target: int, budget_c
         total = headline(flow.total, threshold)
         flows[name] = {
             "total": total.to_dict(),
-            "by": {dim: _series(c, total, threshold) for dim, c in flow.by.items()},
+            "by": _flow_by(flow.by, total, threshold),
         }
     categories: dict[str, Any] = {}
     totals = {
