@@ -15,7 +15,8 @@ for every hidden cell, interior or total, the integer tables consistent with wha
 "not shown (t or more)" = t or more, "withheld" = anything) give it at least two values. So no
 hidden cell is determined by the linear system either. Not covered: a reader who reverse-engineers
 the algorithm's choices or assumes a "fewer than t" cell is not zero; several tables sharing
-totals (the breakdowns of one release are audited one by one, each against its headline).
+totals (the breakdowns of one release are audited one by one, each against its headline; only a
+flow's breakdowns by quarter and by month are audited together, see `publication.time_leak`).
 
 Across releases (`domain/releases.py`): figures leave only for fixed periods (the programme, a
 calendar year, a calendar quarter), never for a day range, so two overlapping ranges cannot be
