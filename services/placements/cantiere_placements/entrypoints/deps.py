@@ -8,7 +8,7 @@ from typing import Annotated
 
 from cantiere_events import Actor
 from cantiere_runtime.auth import Principal, Role, current_principal
-from cantiere_runtime.errors import Conflict, Forbidden, NotFound, Unprocessable, UserFacingError
+from cantiere_runtime.errors import Conflict, Forbidden, NotFound, Unavailable, Unprocessable, UserFacingError
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 
@@ -46,6 +46,19 @@ def allow(*roles: Role) -> Callable[..., Principal]:
         return principal
 
     return check
+
+
+def safety_intake_flowing(request: Request) -> None:
+    """Matching waits while an intake of safety constraints, consents or erasures is stopped (fail closed)."""
+    runtime = getattr(request.app.state, "runtime", None)
+    if runtime is not None and runtime.blocked_projections():
+        raise Unavailable(
+            "Abbinamenti sospesi: un vincolo di sicurezza o un consenso arrivato dai comuni non è ancora stato "
+            "applicato. Riprovare più tardi; il gestore del servizio trova la causa nei log.",
+            "Matching is suspended: a safety constraint or a consent from a municipality has not been applied "
+            "yet. Try again later; the service operator finds the cause in the logs.",
+            code="matching_suspended",
+        )
 
 
 def service(request: Request) -> Placements:

@@ -17,7 +17,7 @@ from cantiere_placements.bootstrap import Wiring
 from cantiere_placements.domain import candidate as cand
 from cantiere_placements.domain import host as hst
 from cantiere_placements.domain.suggestions import suggest_hosts
-from cantiere_placements.entrypoints.deps import STAFF, allow, fresh, service, who
+from cantiere_placements.entrypoints.deps import STAFF, allow, fresh, safety_intake_flowing, service, who
 from cantiere_placements.service_layer.contacts import contact_details, keep_first_name
 from cantiere_placements.service_layer.handlers import Placements
 from cantiere_placements.service_layer.matching import current_occupants, safety_of
@@ -117,7 +117,7 @@ async def candidate_file(person_id: str, _: Staff, wiring: Annotated[Wiring, Dep
     return found
 
 
-@router.get("/{person_id}/suggestions")
+@router.get("/{person_id}/suggestions", dependencies=[Depends(safety_intake_flowing)])
 async def suggestions(
     request: Request, person_id: str, _: Staff, wiring: Annotated[Wiring, Depends(fresh)], hours_per_week: int = 20
 ) -> list[dict[str, Any]]:

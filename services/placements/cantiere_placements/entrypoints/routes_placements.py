@@ -14,7 +14,7 @@ from cantiere_placements.domain import running as run
 from cantiere_placements.domain.placement import Command
 from cantiere_placements.domain.placement_state import Placement
 from cantiere_placements.domain.values import Acting
-from cantiere_placements.entrypoints.deps import STAFF, allow, service, who
+from cantiere_placements.entrypoints.deps import STAFF, allow, safety_intake_flowing, service, who
 from cantiere_placements.service_layer.handlers import Placements
 from cantiere_placements.service_layer.matching import propose_placement
 
@@ -57,7 +57,7 @@ async def _run(request: Request, svc: Placements, p: Principal, placement_id: st
     return view(await svc.placement(placement_id, command, who(request, p)))
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, dependencies=[Depends(safety_intake_flowing)])
 async def propose(request: Request, body: Propose, p: Staff, svc: Svc) -> dict[str, Any]:
     """Propose a placement: refused with the name of the failed check, or proposed."""
     result = await propose_placement(
