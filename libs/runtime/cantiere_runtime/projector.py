@@ -43,7 +43,8 @@ class Projection(Protocol):
     tables: Sequence[Table]
     # Optional: ``fail_closed = True`` on a projection whose events protect people (safety
     # constraints, consent, erasure): it then stops on an event it cannot apply instead of
-    # dead-lettering it and moving on (see StreamProjector).
+    # dead-lettering it and moving on (see StreamProjector); ``fail_closed_types`` (event type
+    # names) narrows that to the types that protect, e.g. withdrawals but not grants.
 
     async def apply(self, conn: AsyncConnection, recorded: Recorded) -> None:
         """Change the read model for one event, inside the caller's transaction."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 import structlog
@@ -106,7 +106,24 @@ class StreamProjector:
         await self.js.add_consumer(self.stream, config)
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Consume and apply until ``stop`` is set; resumes from the stored checkpoint."""
+        """Consume and apply until ``stop`` is set; resumes from the stored checkpoint.
+
+        Whatever interrupts consuming (NATS gone or restarted, the consumer deleted, the database
+        unreachable) is logged and consuming starts again after a growing pause: a projection that
+        silently stopped would look healthy while nothing is applied.
+        """
+        pause = self.retry_delay
+        while not stop.is_set():
+            try:
+                await self._consume(stop)
+            except Exception as exc:
+                log.error("projector_interrupted", projection=self.projection.name, reason=type(exc).__name__)
+                await _pause(pause, stop)
+                pause = min(self.max_retry_delay, pause * 2)
+            else:
+                pause = self.retry_delay
+
+    async def _consume(self, stop: asyncio.Event) -> None:
         await self._ensure_consumer()
         sub = await self.js.pull_subscribe_bind(self.durable, self.stream)
         try:
@@ -117,7 +134,8 @@ class StreamProjector:
                     continue
                 await self.handle(msgs, stop)
         finally:
-            await sub.unsubscribe()
+            with contextlib.suppress(Exception):
+                await sub.unsubscribe()
 
     async def catch_up(self, progress: Progress | None = None) -> int:
         """Apply everything pending now, then return how many messages were handled."""
@@ -168,6 +186,7 @@ class StreamProjector:
                 await Checkpoints.set(conn, self.projection.name, checkpoint)
         except Exception:
             return await self._one_by_one(msgs, stop)
+        self.blocked_at = None
         for msg in msgs:
             await msg.ack()
         await self.nc.flush()
@@ -190,7 +209,7 @@ class StreamProjector:
                     self.blocked_at = None
                     break
                 except Exception as exc:
-                    if attempt >= self.max_deliver and self._may_skip(exc):
+                    if attempt >= self.max_deliver and self._may_skip(msg):
                         await self._dead_letter(msg, exc, attempt)
                         break
                     blocked = attempt >= self.max_deliver
@@ -222,12 +241,17 @@ class StreamProjector:
             await msg.nak()
         await self.nc.flush()
 
-    def _may_skip(self, exc: BaseException) -> bool:
+    def _may_skip(self, msg: Msg) -> bool:
         # A fail-closed projection (safety constraints, consent, erasure) never moves past an
         # event it cannot apply, not even one it cannot decode: a safety constraint published
         # in a version this service does not know yet must stop the intake (loudly, until this
-        # service is upgraded), not be set aside while the person stays placeable.
-        return not getattr(self.projection, "fail_closed", False)
+        # service is upgraded), not be set aside while the person stays placeable. A projection
+        # may name the event types it fails closed on (``fail_closed_types``): the type is read
+        # from the subject, which even a message nobody can decode carries.
+        if not getattr(self.projection, "fail_closed", False):
+            return True
+        only: Collection[str] | None = getattr(self.projection, "fail_closed_types", None)
+        return only is not None and msg.subject.rsplit(".", 1)[-1] not in only
 
     async def _dead_letter(self, msg: Msg, exc: BaseException, attempts: int) -> None:
         seq = msg.metadata.sequence.stream

@@ -40,7 +40,9 @@ async def test_no_figure_leaves_while_a_consent_withdrawal_cannot_be_applied(
     settings = load_settings(database_url=f"sqlite:///{tmp_path / 'm.db'}", nats=NatsSettings(url=nats_url))
     app = create_app(settings)
     await publish(nc, known_history())
-    # A withdrawal this service cannot read (say, a schema version it does not know yet).
+    # A grant, then a withdrawal, this service cannot read (say, a schema version it does not know yet):
+    # the grant is set aside (someone left uncounted is safe), the withdrawal stops the projection.
+    await nc.jetstream().publish("cantiere.public.referrals.bari.ConsentRecorded", b'{"person_id": 1')
     await nc.jetstream().publish("cantiere.public.referrals.bari.ConsentWithdrawn", b'{"person_id": 1')
     analyst = Principal(user_id="u-1", role=Role.ANALYST, partner="cabina-di-regia")
     headers = {"Authorization": f"Bearer {mint_token(settings.token_secret.get_secret_value(), analyst)}"}
@@ -58,3 +60,8 @@ async def test_no_figure_leaves_while_a_consent_withdrawal_cannot_be_applied(
             assert answer.status_code == 503, path
             assert answer.json()["error"] == "figures_withheld"
             assert "consent" in answer.json()["message_en"]
+    dead = await nc.jetstream().get_last_msg(
+        "CANTIERE_DEADLETTER", "cantiere.deadletter.monitoring-cabina-di-regia-monitoring-statistics-consent"
+    )
+    assert dead.headers is not None
+    assert dead.headers["Cantiere-Dead-Subject"] == "cantiere.public.referrals.bari.ConsentRecorded"

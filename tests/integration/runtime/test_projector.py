@@ -312,3 +312,49 @@ async def test_a_fail_closed_projection_stops_at_a_message_it_cannot_decode_inst
         await projector.catch_up()
     assert projector.dead_lettered == 0
     assert await _ticks(engine) == {"c-0": (1, 0)}  # nothing after the undecodable message was applied
+
+
+async def test_a_running_projector_goes_on_when_its_consumer_is_deleted_under_it(
+    engine: AsyncEngine, nc: nats.NATS
+) -> None:
+    await _with_read_model(engine)
+    await _published(engine, nc, aggregates=1, per_aggregate=2)
+    projector = _projector(engine, nc, retry_delay=0.05, max_retry_delay=0.2, fetch_timeout=0.3)
+    stop = asyncio.Event()
+    task = asyncio.create_task(projector.run(stop))
+
+    async def ticks_reach(count: int) -> bool:
+        for _ in range(100):
+            if (await _ticks(engine)).get("c-0", (0, 0))[0] == count:
+                return True
+            await asyncio.sleep(0.05)
+        return False
+
+    assert await ticks_reach(2)
+    await nc.jetstream().delete_consumer(PUBLIC_STREAM.name, "test-ticks")  # e.g. by an administrator
+    await asyncio.sleep(0.5)
+    await _published_more(engine, nc)
+    assert await ticks_reach(3), "the projector stopped consuming"
+    assert not task.done()
+    stop.set()
+    await task
+    assert await _ticks(engine) == {"c-0": (3, 2)}
+
+
+async def test_a_projection_failing_closed_on_some_types_sets_aside_an_unreadable_message_of_another(
+    engine: AsyncEngine, nc: nats.NATS
+) -> None:
+    class ProtectiveOfWithdrawals(TicksPerCounter):
+        fail_closed = True
+        fail_closed_types = frozenset({"CounterWithdrawn"})  # not the type of the message below
+
+    await _with_read_model(engine)
+    await _published(engine, nc, aggregates=1, per_aggregate=1)
+    await nc.jetstream().publish("cantiere.public.referrals.testville.CounterTickedPublicly", b"not json")
+    store = EventStore(engine, REGISTRY)
+    await store.append("c-0", 1, [CounterTicked(n=1)], [CounterTickedPublicly(n=1)], context=context())
+    await OutboxRelay(engine, nc).drain()
+    projector = _projector(engine, nc, projection=ProtectiveOfWithdrawals(), max_deliver=2, retry_delay=0.001)
+    await projector.catch_up()
+    assert projector.dead_lettered == 1 and projector.blocked_at is None
+    assert await _ticks(engine) == {"c-0": (2, 1)}

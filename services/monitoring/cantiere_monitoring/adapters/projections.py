@@ -156,7 +156,10 @@ class AggregateStatisticsConsent:
     """Who may be counted: the latest aggregate-statistics consent of each person, and erasures."""
 
     name = "monitoring_statistics_consent"
-    fail_closed: ClassVar[bool] = True  # a withdrawal or erasure it cannot apply stops it, never skipped
+    # A withdrawal or an erasure it cannot apply stops it (never skipped); a grant it cannot apply
+    # only leaves someone uncounted, which is safe, so that one is set aside like any other.
+    fail_closed: ClassVar[bool] = True
+    fail_closed_types: ClassVar[frozenset[str]] = frozenset({"ConsentWithdrawn", "PersonalDataErased"})
     tables: Sequence[Table] = (statistics_consent,)
     event_types: ClassVar[tuple[type[Event], ...]] = (ConsentRecorded, ConsentWithdrawn, PersonalDataErased)
 
