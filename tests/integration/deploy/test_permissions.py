@@ -40,7 +40,7 @@ async def publish_events(connect_as: Connect) -> None:
     consortium, _ = await connect_as(CONSORTIUM)
     for nc, subject in [
         (bari, "cantiere.public.referrals.bari.ReferralSubmitted"),
-        (bari, "cantiere.restricted.referrals.bari.SafetyConstraintRecorded"),
+        (bari, "cantiere.restricted.referrals.bari.SafetyConstraintsRecorded"),
         (mola, "cantiere.public.referrals.mola-di-bari.ReferralSubmitted"),
         (consortium, "cantiere.public.placements.bari.InternshipStarted"),
         (consortium, "cantiere.public.placements.mola-di-bari.InternshipStarted"),
@@ -175,7 +175,7 @@ async def test_monitoring_cannot_read_restricted_messages_directly(connect_as: C
     with pytest.raises(REFUSED):
         await js.get_msg(RESTRICTED, seq=1, direct=True)  # $JS.API.DIRECT.GET
     with pytest.raises(REFUSED):
-        await js.get_last_msg(RESTRICTED, "cantiere.restricted.referrals.bari.SafetyConstraintRecorded", direct=True)
+        await js.get_last_msg(RESTRICTED, "cantiere.restricted.referrals.bari.SafetyConstraintsRecorded", direct=True)
     with pytest.raises(REFUSED):
         await js.stream_info(RESTRICTED)
     with pytest.raises(REFUSED):
@@ -278,7 +278,7 @@ async def test_the_consortium_reads_restricted_events_of_every_municipality(conn
     nc, errors = await connect_as(CONSORTIUM)
     durable, subjects = consortium_subscription_on(RESTRICTED)
     restricted = await fetch_all(nc, RESTRICTED, durable, filtered(durable, subjects[0]))
-    assert "cantiere.restricted.referrals.bari.SafetyConstraintRecorded" in restricted
+    assert "cantiere.restricted.referrals.bari.SafetyConstraintsRecorded" in restricted
     public = await fetch_all(nc, PUBLIC, consortium_subscription_on(PUBLIC)[0])
     assert "cantiere.public.referrals.mola-di-bari.ReferralSubmitted" in public
     await nc.subscribe("cantiere.restricted.>")
@@ -336,7 +336,7 @@ async def test_monitoring_hears_nothing_of_the_consortiums_restricted_fetch_and_
     assert b"Maria" in reply.data
     durable, subjects = consortium_subscription_on(RESTRICTED)
     read = await fetch_all(consortium, RESTRICTED, durable, filtered(durable, subjects[0]))
-    assert "cantiere.restricted.referrals.bari.SafetyConstraintRecorded" in read
+    assert "cantiere.restricted.referrals.bari.SafetyConstraintsRecorded" in read
 
     await violation(spy, spy_errors, f"{inbox_prefix_of(CONSORTIUM)}.>")  # both subscriptions were refused
     await violation(spy, spy_errors, f"{DEFAULT_INBOX}.>")

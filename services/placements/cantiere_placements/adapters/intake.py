@@ -30,7 +30,11 @@ PUBLIC_SUBJECTS = tuple(
     f"cantiere.public.referrals.*.{name}"
     for name in ("ReferralSubmitted", "ConsentRecorded", "ConsentWithdrawn", "PersonalDataErased")
 )
-RESTRICTED_SUBJECTS = ("cantiere.restricted.referrals.*.>",)
+# Only the types the intake knows: a new restricted type is opted into (not met as an unknown type that
+# would stop this fail-closed intake).
+RESTRICTED_SUBJECTS = tuple(
+    f"cantiere.restricted.referrals.*.{name}" for name in ("SafetyConstraintsRecorded", "KeepApartTokenRegistered")
+)
 log = structlog.get_logger("cantiere.placements.intake")
 
 
