@@ -141,6 +141,26 @@ async def test_a_consent_applied_after_its_newer_withdrawal_does_not_come_back_i
     assert (await candidate_now(engine)).consented(scope)
 
 
+async def test_a_withdrawal_is_never_skipped_and_wins_a_tie_whatever_the_clocks_say(engine: AsyncEngine) -> None:
+    # Times come from the producer's clock: a withdrawal stamped earlier than the consent it withdraws
+    # (a clock stepped back), or at the same instant, still takes effect; a grant never wins a tie.
+    await migrate(engine, COMPONENT)
+    scope = ConsentScope.MINIMAL_DATA_TO_HOST
+    given = ConsentRecorded(**IDS, scope=scope, legal_basis=LegalBasis.CONSENT, form_version="2008-1",
+                            given_on=date(2008, 3, 5))  # fmt: skip
+    withdrawn = ConsentWithdrawn(**IDS, scope=scope, legal_basis=LegalBasis.CONSENT, form_version="2008-1",
+                                 withdrawn_on=date(2008, 3, 4))  # fmt: skip
+    projection = ReferralIntake("referral_intake_public", "ati-cantiere")
+    await apply_all(engine, [from_bus(referral(1), 1), from_bus(given, 2, date(2008, 3, 5))], projection)
+    await apply_all(engine, [from_bus(withdrawn, 3, date(2008, 3, 4))], projection)  # stamped before the grant
+    assert not (await candidate_now(engine)).consented(scope)
+
+    again = ConsentRecorded(**IDS, scope=scope, legal_basis=LegalBasis.CONSENT, form_version="2008-1",
+                            given_on=date(2008, 3, 5))  # fmt: skip
+    await apply_all(engine, [from_bus(again, 4, date(2008, 3, 5))], projection)  # same instant as a stored one
+    assert not (await candidate_now(engine)).consented(scope)
+
+
 async def test_older_constraints_applied_after_newer_ones_do_not_replace_them(engine: AsyncEngine) -> None:
     await migrate(engine, COMPONENT)
     old = SafetyConstraintsRecorded(**IDS, excluded_hosts=(), recorded_on=date(2008, 3, 1))

@@ -166,18 +166,23 @@ def _superseded(stored: Sequence[Recorded], event: Event, occurred_at: datetime)
     rebuild reading a subject an older intake did not follow) cannot undo newer news: a consent given before
     its withdrawal must not come back in force after it.
     """
-    if isinstance(event, ev.CandidateConsentRecorded | ev.CandidateConsentWithdrawn):
+    if isinstance(event, ev.CandidateConsentWithdrawn):
+        # Never skipped: the times come from a producer's clock, and a withdrawal applied out of order
+        # at worst leaves the scope off until it is given again, which is safe.
+        return False
+    if isinstance(event, ev.CandidateConsentRecorded):
         same: list[Recorded] = [
             r
             for r in stored
             if isinstance(r.event, ev.CandidateConsentRecorded | ev.CandidateConsentWithdrawn)
             and r.event.scope is event.scope
         ]
-    elif isinstance(event, ev.CandidateSafetyStored):
-        same = [r for r in stored if isinstance(r.event, ev.CandidateSafetyStored)]
-    else:
-        return False
-    return any(r.metadata.occurred_at > occurred_at for r in same)
+        return any(r.metadata.occurred_at >= occurred_at for r in same)  # a tie goes to what is stored
+    if isinstance(event, ev.CandidateSafetyStored):
+        return any(
+            r.metadata.occurred_at > occurred_at for r in stored if isinstance(r.event, ev.CandidateSafetyStored)
+        )
+    return False
 
 
 def _latest(history: list[Event], kind: type[Event]) -> list[Event]:
