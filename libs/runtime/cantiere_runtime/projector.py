@@ -66,15 +66,28 @@ class Checkpoints:
 
     @staticmethod
     async def set(conn: AsyncConnection, name: str, position: int) -> None:
-        """Record a projection's new position, in the caller's transaction."""
-        now = datetime.now(UTC)
-        changed = await conn.execute(
-            update(checkpoints).where(checkpoints.c.projection == name).values(position=position, updated_at=now)
-        )
+        """Record a projection's new position, in the caller's transaction (it flows again: not blocked)."""
+        await Checkpoints._upsert(conn, name, {"position": position, "blocked_at": None})
+
+    @staticmethod
+    async def block(conn: AsyncConnection, name: str, position: int) -> None:
+        """Record that a fail-closed projection is stopped at ``position`` (cleared by the next ``set``)."""
+        await Checkpoints._upsert(conn, name, {"blocked_at": position})
+
+    async def blocked(self) -> list[str]:
+        """The projections stopped at an event they cannot apply, as recorded in the database."""
+        query = select(checkpoints.c.projection).where(checkpoints.c.blocked_at.is_not(None))
+        async with self.engine.connect() as conn:
+            return sorted(await conn.scalars(query))
+
+    @staticmethod
+    async def _upsert(conn: AsyncConnection, name: str, changes: dict[str, int | None]) -> None:
+        values: dict[str, object] = {**changes, "updated_at": datetime.now(UTC)}
+        changed = await conn.execute(update(checkpoints).where(checkpoints.c.projection == name).values(**values))
         if changed.rowcount == 0:
             dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-            stmt = dialect.insert(checkpoints).values(projection=name, position=position, updated_at=now)
-            await conn.execute(stmt.on_conflict_do_update(index_elements=["projection"], set_={"position": position}))
+            stmt = dialect.insert(checkpoints).values(projection=name, **{"position": 0, **values})
+            await conn.execute(stmt.on_conflict_do_update(index_elements=["projection"], set_=values))
 
 
 async def reset(engine: AsyncEngine, projection: Projection) -> None:

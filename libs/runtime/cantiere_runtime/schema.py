@@ -57,4 +57,7 @@ checkpoints = Table(
     Column("projection", String(100), primary_key=True),
     Column("position", BigInteger, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # The position a fail-closed projection is stopped at (NULL while it flows): readable by
+    # every process on the database, e.g. a report command deciding whether figures may leave.
+    Column("blocked_at", BigInteger, nullable=True),
 )

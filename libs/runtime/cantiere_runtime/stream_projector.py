@@ -213,8 +213,10 @@ class StreamProjector:
                         await self._dead_letter(msg, exc, attempt)
                         break
                     blocked = attempt >= self.max_deliver
-                    if blocked:
+                    if blocked and self.blocked_at != msg.metadata.sequence.stream:
                         self.blocked_at = msg.metadata.sequence.stream
+                        async with self.engine.begin() as conn:
+                            await Checkpoints.block(conn, self.projection.name, self.blocked_at)
                     (log.error if blocked else log.warning)(
                         "projection_blocked" if blocked else "projection_retry",
                         projection=self.projection.name,

@@ -46,7 +46,7 @@ def masterplan(
     ] = None,
 ) -> None:
     """Write the Masterplan report (self-contained HTML, or PDF) of one fixed release from the read models."""
-    from cantiere_runtime.errors import UserFacingError
+    from cantiere_runtime.errors import Unavailable, UserFacingError
 
     from cantiere_monitoring.service_layer.masterplan import format_for, masterplan_document
 
@@ -64,6 +64,9 @@ def masterplan(
                 start=start.date() if start else None, end=end.date() if end else None,
             )
         )  # fmt: skip
+    except Unavailable as error:  # e.g. figures withheld while a withdrawal waits to be applied
+        typer.echo(f"{error.message_it}\n{error.message_en}", err=True)
+        raise typer.Exit(3) from None
     except UserFacingError as error:
         raise typer.BadParameter(f"{error.message_it} / {error.message_en}", param_hint="--period") from error
     out.write_bytes(document)

@@ -9,7 +9,6 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from cantiere_runtime.auth import Principal, Role, require
-from cantiere_runtime.errors import Unavailable
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -44,17 +43,6 @@ Format = Annotated[Literal["html", "pdf"], Query(alias="format", description="ht
 
 
 def _figures(request: Request) -> Figures:
-    runtime = getattr(request.app.state, "runtime", None)
-    if runtime is not None and runtime.blocked_projections():
-        # The consent projection fails closed: until a withdrawal or erasure it cannot apply is
-        # applied, the person would still be counted, so no figure leaves meanwhile.
-        raise Unavailable(
-            "Le cifre sono sospese: un ritiro del consenso o una cancellazione non è ancora stato applicato. "
-            "Riprovare più tardi; il gestore del servizio trova la causa nei log.",
-            "Figures are withheld: a consent withdrawal or an erasure has not been applied yet. "
-            "Try again later; the service operator finds the cause in the logs.",
-            code="figures_withheld",
-        )
     figures: Figures = request.app.state.figures
     return figures
 

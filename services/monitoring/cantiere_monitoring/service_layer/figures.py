@@ -8,6 +8,8 @@ from datetime import date
 from typing import Any
 
 from cantiere_events.codes import AgeBand
+from cantiere_runtime.errors import Unavailable
+from cantiere_runtime.projector import Checkpoints
 from cantiere_runtime.territory import Territory
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -60,6 +62,12 @@ def _guarded(release: Release, whole: Period, publish: Publisher, threshold: int
     return guard_release(publish(release), release, outers, threshold)
 
 
+class FiguresWithheld(Unavailable):
+    """No figure leaves while a withdrawal or an erasure waits to be applied."""
+
+    code = "figures_withheld"
+
+
 @dataclass(frozen=True)
 class Figures:
     """Reads and publishes the monitoring figures of one territory, only for fixed releases."""
@@ -72,6 +80,15 @@ class Figures:
         return release_of(self.territory, period, start, end)
 
     async def _facts(self) -> tuple[list[Journey], list[HostSite]]:
+        if await Checkpoints(self.engine).blocked():
+            # The consent projection fails closed: until a withdrawal or an erasure it cannot apply is
+            # applied, the person would still be counted, so no figure leaves meanwhile (API and CLI).
+            raise FiguresWithheld(
+                "Le cifre sono sospese: un ritiro del consenso o una cancellazione non è ancora stato applicato. "
+                "Riprovare più tardi; il gestore del servizio trova la causa nei log.",
+                "Figures are withheld: a consent withdrawal or an erasure has not been applied yet. "
+                "Try again later; the service operator finds the cause in the logs.",
+            )
         return list(await consenting_journeys(self.engine)), list(await host_sites(self.engine))
 
     async def indicators(self, release: Release) -> dict[str, Any]:
