@@ -123,12 +123,10 @@ class EventStore:
             return expected_version
         try:
             async with self._tx(conn) as c:
-                if c.dialect.name == "postgresql":
-                    # Positions come from a sequence when rows are inserted, not when they commit:
-                    # without this lock a later position could commit first, and a local projector
-                    # that has moved past it would never see the earlier one. SQLite's BEGIN
-                    # IMMEDIATE already serializes writers.
-                    await c.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK_KEY})
+                # Positions come from a sequence when rows are inserted, not when they commit:
+                # without this lock a later position could commit first, and a local projector
+                # that has moved past it would never see the earlier one.
+                await self.lock_appends(c)
                 current = await c.scalar(
                     select(func.coalesce(func.max(events_table.c.aggregate_version), 0)).where(
                         events_table.c.aggregate_id == aggregate_id
@@ -149,6 +147,17 @@ class EventStore:
                 return version
         except IntegrityError as exc:
             raise ConcurrencyError(aggregate_id, expected_version) from exc
+
+    @staticmethod
+    async def lock_appends(conn: AsyncConnection) -> None:
+        """Hold every other append of this database until the caller's transaction ends.
+
+        Taken before reading, it makes a read-then-decide-then-append atomic across aggregates
+        (e.g. a placement decided on a candidate it does not append to). SQLite's BEGIN IMMEDIATE
+        already serializes writers; on PostgreSQL it is a transaction-level advisory lock.
+        """
+        if conn.dialect.name == "postgresql":
+            await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK_KEY})
 
     def _row(self, aggregate_id: str, version: int, event: Event, ctx: CommandContext) -> dict[str, Any]:
         if event.event_type not in self.registry:

@@ -75,3 +75,21 @@ async def test_an_unregistered_event_is_refused_before_anything_is_written(engin
     with pytest.raises(ValueError, match="not registered"):
         await store.append("c-1", 0, [Stranger()], context=context())
     assert (await store.load("c-1")).version == 0
+
+
+async def test_an_append_elsewhere_waits_for_a_transaction_that_locked_appends(engine: AsyncEngine) -> None:
+    # A decision read on one aggregate and appended to another: news about the first cannot commit in between.
+    store = EventStore(engine, REGISTRY)
+    await store.append("person", 0, [CounterTicked(n=0)], context=context())
+    order: list[str] = []
+    async with engine.begin() as conn:
+        await store.lock_appends(conn)
+        assert len((await store.load("person", conn)).events) == 1  # the decision reads the person...
+        news = asyncio.create_task(store.append("person", 1, [CounterTicked(n=1)], context=context()))
+        news.add_done_callback(lambda _: order.append("news about the person"))
+        await asyncio.sleep(0.3)
+        assert not news.done()  # ...and nothing about the person commits before the decision does
+        await store.append("host", 0, [CounterTicked(n=0)], context=context(), conn=conn)
+        order.append("decision")
+    await news
+    assert order == ["decision", "news about the person"]

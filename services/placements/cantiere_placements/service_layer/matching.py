@@ -82,7 +82,9 @@ async def propose_placement(
             )
         async with svc.store.engine.begin() as conn:
             # Decide again on the person and the host as they are inside this transaction (the append fails if
-            # the host moved): news about the person may have arrived while the municipality answered.
+            # the host moved): news about the person may have arrived while the municipality answered. No
+            # other append (the intake's news about the person or the occupants) commits until this one does.
+            await svc.store.lock_appends(conn)
             person = await _placeable(svc.store, person_id, conn)
             asked_about, safety = safety, safety_of(person)
             host, version = await load(svc.store, hst.host_decider, host_stream(host_id), conn)
