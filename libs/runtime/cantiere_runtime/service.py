@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from cantiere_runtime.bus import connect
 from cantiere_runtime.db import create_engine
 from cantiere_runtime.migrate import Component, migrate
-from cantiere_runtime.projector import LocalProjector, Progress, Projection
+from cantiere_runtime.projector import Checkpoints, LocalProjector, Progress, Projection
 from cantiere_runtime.relay import OutboxRelay
 from cantiere_runtime.settings import ServiceSettings
 from cantiere_runtime.store import EventStore
@@ -109,9 +109,14 @@ class ServiceRuntime:
             await self.engine.dispose()
         return done
 
-    def blocked_projections(self) -> list[str]:
-        """The fail-closed projections stopped at an event they cannot apply (see StreamProjector)."""
-        return [p.projection.name for p in self.stream_projectors if p.blocked_at is not None]
+    async def blocked_projections(self) -> list[str]:
+        """This service's fail-closed projections stopped at an event they cannot apply.
+
+        Read from the checkpoints, where the projector records it, so every process on the database
+        (another replica, a report command) sees the same.
+        """
+        own = {sub.projection.name for sub in self.subscriptions}
+        return [name for name in await Checkpoints(self.engine).blocked() if name in own]
 
     def committed(self) -> None:
         """Tell the relay and the local projector that a command committed (so they act now)."""

@@ -100,7 +100,7 @@ def install_health(app: FastAPI) -> None:
             except Exception:
                 db_ok = False
         ok = nats_ok and db_ok
-        blocked = runtime.blocked_projections() if runtime is not None else []
+        blocked = await runtime.blocked_projections() if runtime is not None and db_ok else []
         body: dict[str, Any] = {
             "status": ("degraded" if blocked else "ok") if ok else "unavailable",
             "service": app.state.service_name,

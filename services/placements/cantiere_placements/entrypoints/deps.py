@@ -48,10 +48,10 @@ def allow(*roles: Role) -> Callable[..., Principal]:
     return check
 
 
-def safety_intake_flowing(request: Request) -> None:
+async def safety_intake_flowing(request: Request) -> None:
     """Matching waits while an intake of safety constraints, consents or erasures is stopped (fail closed)."""
     runtime = getattr(request.app.state, "runtime", None)
-    if runtime is not None and runtime.blocked_projections():
+    if runtime is not None and await runtime.blocked_projections():
         raise Unavailable(
             "Abbinamenti sospesi: un vincolo di sicurezza o un consenso arrivato dai comuni non è ancora stato "
             "applicato. Riprovare più tardi; il gestore del servizio trova la causa nei log.",
