@@ -83,10 +83,18 @@ class StreamProjector:
 
     async def _ensure_consumer(self, *, from_start: bool = False) -> None:
         try:
-            await self.js.consumer_info(self.stream, self.durable)
-            return
+            info = await self.js.consumer_info(self.stream, self.durable)
         except NotFoundError:
-            pass
+            info = None
+        if info is not None:
+            kept = info.config.filter_subjects or [s for s in [info.config.filter_subject] if s]
+            if sorted(kept) == sorted(self.subjects):
+                return
+            # The projection now follows other subjects (an upgrade): the durable keeps the filter it
+            # was created with, so it is created again from the stored checkpoint. Subjects added this
+            # way are read only after the checkpoint: rebuild the projection to read them from the start.
+            log.warning("projector_subjects_changed", projection=self.projection.name, durable=self.durable)
+            await self.js.delete_consumer(self.stream, self.durable)
         checkpoint = 0 if from_start else await Checkpoints(self.engine).get(self.projection.name)
         # With a name and a single filter, nats-py uses $JS.API.CONSUMER.CREATE.<stream>.<name>.<filter>,
         # which lets NATS permissions pin each service to its own durable and filter (deploy/nats).

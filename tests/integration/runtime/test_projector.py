@@ -360,3 +360,22 @@ async def test_a_projection_failing_closed_on_some_types_sets_aside_an_unreadabl
     await projector.catch_up()
     assert projector.dead_lettered == 1 and projector.blocked_at is None
     assert await _ticks(engine) == {"c-0": (2, 1)}
+
+
+async def test_a_durable_created_for_other_subjects_is_created_again_for_the_projection_s_own(
+    engine: AsyncEngine, nc: nats.NATS
+) -> None:
+    await _with_read_model(engine)
+    await _published(engine, nc, aggregates=1, per_aggregate=2)
+    wide = _projector(engine, nc)
+    wide.subjects = ["cantiere.public.referrals.*.>"]  # what an older version of the service followed
+    await wide.catch_up()
+    # A message on a subject the projection no longer follows, which it could not read anyway.
+    await nc.jetstream().publish("cantiere.public.referrals.testville.SomethingElse", b"not json")
+    await _published_more(engine, nc)
+    narrow = _projector(engine, nc, max_deliver=1, retry_delay=0.001)  # the upgraded service
+    await narrow.catch_up()
+    assert narrow.dead_lettered == 0  # never delivered: the durable follows the new subjects
+    info = await nc.jetstream().consumer_info(PUBLIC_STREAM.name, "test-ticks")
+    assert info.config.filter_subject == SUBJECTS[0]
+    assert await _ticks(engine) == {"c-0": (3, 2)}  # resumed from its checkpoint, nothing applied twice
