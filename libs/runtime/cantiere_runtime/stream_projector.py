@@ -204,46 +204,54 @@ class StreamProjector:
         # The batch is held while a message is retried in place. Nak'ing it and the messages after
         # it would let the server redeliver them in another order (a nak'd message joins the back
         # of the redelivery queue), and the checkpoint would then skip the earlier one for good.
-        held_since = time.monotonic()
         for index, msg in enumerate(msgs):
-            attempt = msg.metadata.num_delivered
-            while True:
-                try:
-                    recorded = recorded_from(msg, self.registry)
-                    with bound_to(recorded):
-                        if await apply_once(self.engine, self.projection, recorded):
-                            self.applied += 1
-                    await msg.ack_sync()
-                    self.blocked_at = None
-                    break
-                except Exception as exc:
-                    if attempt >= self.max_deliver and self._may_skip(msg):
-                        await self._dead_letter(msg, exc, attempt)
-                        break
-                    blocked = attempt >= self.max_deliver
-                    if blocked and self.blocked_at != msg.metadata.sequence.stream:
-                        self.blocked_at = msg.metadata.sequence.stream
-                        async with self.engine.begin() as conn:
-                            await Checkpoints.block(conn, self.projection.name, self.blocked_at)
-                    (log.error if blocked else log.warning)(
-                        "projection_blocked" if blocked else "projection_retry",
-                        projection=self.projection.name,
-                        stream_sequence=msg.metadata.sequence.stream,
-                        delivered=attempt,
-                        reason=_safe_reason(exc),
-                    )
-                    if (stop is not None and stop.is_set()) or (stop is None and blocked):
-                        await self._release(msgs[index:])
-                        if stop is None:
-                            raise ProjectionBlocked(self.projection.name, msg.metadata.sequence.stream) from exc
-                        return index
-                    await _pause(min(self.max_retry_delay, self.retry_delay * 2**attempt), stop)
-                    if time.monotonic() - held_since > self.ack_wait / 3:
-                        for later in msgs[index:]:  # still working on them: no redelivery meanwhile
-                            await later.in_progress()
-                        held_since = time.monotonic()
-                    attempt += 1
+            if not await self._apply_held(msg, msgs[index:], stop):
+                return index
         return len(msgs)
+
+    async def _apply_held(self, msg: Msg, held: Sequence[Msg], stop: asyncio.Event | None) -> bool:
+        """Apply (or dead-letter) one message, retrying in place; False when stopped meanwhile (``held`` nak'd)."""
+        attempt, held_since = msg.metadata.num_delivered, time.monotonic()
+        while True:
+            try:
+                recorded = recorded_from(msg, self.registry)
+                with bound_to(recorded):
+                    if await apply_once(self.engine, self.projection, recorded):
+                        self.applied += 1
+                await msg.ack_sync()
+                self.blocked_at = None
+                return True
+            except Exception as exc:
+                if attempt >= self.max_deliver and self._may_skip(msg):
+                    await self._dead_letter(msg, exc, attempt)
+                    return True
+                blocked = attempt >= self.max_deliver
+                await self._report_failure(msg, exc, attempt, blocked)
+                if (stop is not None and stop.is_set()) or (stop is None and blocked):
+                    await self._release(held)
+                    if stop is None:
+                        raise ProjectionBlocked(self.projection.name, msg.metadata.sequence.stream) from exc
+                    return False
+            await _pause(min(self.max_retry_delay, self.retry_delay * 2**attempt), stop)
+            if time.monotonic() - held_since > self.ack_wait / 3:
+                for later in held:  # still working on them: no redelivery meanwhile
+                    await later.in_progress()
+                held_since = time.monotonic()
+            attempt += 1
+
+    async def _report_failure(self, msg: Msg, exc: BaseException, attempt: int, blocked: bool) -> None:
+        seq = msg.metadata.sequence.stream
+        if blocked and self.blocked_at != seq:
+            self.blocked_at = seq
+            async with self.engine.begin() as conn:  # so every process on the database sees it
+                await Checkpoints.block(conn, self.projection.name, seq)
+        (log.error if blocked else log.warning)(
+            "projection_blocked" if blocked else "projection_retry",
+            projection=self.projection.name,
+            stream_sequence=seq,
+            delivered=attempt,
+            reason=_safe_reason(exc),
+        )
 
     async def _release(self, held: Sequence[Msg]) -> None:
         # Nak'd together, in stream order, they are redelivered in that order to the next run.
