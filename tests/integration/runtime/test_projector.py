@@ -211,7 +211,7 @@ async def test_a_fail_closed_projection_never_skips_an_event_it_cannot_apply(
     await asyncio.sleep(1.0)
     assert projector.dead_lettered == 0
     assert await _ticks(engine) == {"c-0": (1, 0)}  # stopped before n=1, nothing after it applied
-    assert projector.blocked_at == 2  # said where it stopped (health and monitoring read it)
+    assert projector.blocked_at == 2  # says where it stopped
     assert await Checkpoints(engine).blocked() == ["ticks_per_counter"]  # and so can other processes
     projection.fail_on = None  # the bug is fixed: the projection resumes where it stopped
     for _ in range(100):
