@@ -1,0 +1,48 @@
+"""Browser sign-in as the pages see it: who is signed in, which roles a page admits, and the CSRF token.
+
+The pages of every service depend only on the names below. How the session is opened (OpenID Connect
+authorization-code flow with PKCE against the partner's issuer), kept (signed cookie, idle timeout) and ended
+(logout) is installed by ``install_sign_in``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from cantiere_runtime.auth import Principal, Role
+from cantiere_runtime.errors import Forbidden
+
+SESSION_PRINCIPAL = "principal"  # the session key holding the signed-in principal (a Principal's model_dump)
+CSRF_FIELD = "csrf_token"  # the hidden form field every POST form carries
+
+
+class SignInRequired(Exception):
+    """A page was asked for without a session: the app answers with a redirect to the sign-in page."""
+
+    def __init__(self, next_path: str = "/") -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
+
+
+def page_principal(request: Request) -> Principal:
+    """FastAPI dependency of a page: the signed-in principal, or SignInRequired (a redirect to sign in)."""
+    raw = request.session.get(SESSION_PRINCIPAL) if "session" in request.scope else None
+    if not raw:
+        raise SignInRequired(request.url.path)
+    return Principal.model_validate(raw)
+
+
+def require_page(*roles: Role, same_partner: bool = True) -> Callable[..., Principal]:
+    """FastAPI dependency factory for pages: like ``auth.require``, with the principal taken from the session."""
+
+    def check(request: Request, principal: Annotated[Principal, Depends(page_principal)]) -> Principal:
+        if principal.role not in roles:
+            raise Forbidden("Il tuo ruolo non consente questa pagina.", "Your role does not allow this page.")
+        if same_partner and principal.partner != request.app.state.partner:
+            raise Forbidden("Questi dati appartengono a un altro ente.", "These data belong to another partner.")
+        return principal
+
+    return check
