@@ -17,8 +17,8 @@ from typing import Any
 
 import httpx
 import pytest
+from cantiere_events.identifiers import keep_apart_token
 from cantiere_placements.domain.rules import add_months
-from cantiere_referrals.domain.identity import keep_apart_token
 from cantiere_runtime.auth import Role
 from cantiere_runtime.bus import PUBLIC_STREAM, RESTRICTED_STREAM
 

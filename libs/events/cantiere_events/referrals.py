@@ -64,8 +64,11 @@ class KeepApartTokenRegistered(ReferralsEvent):
 
     audience: ClassVar[Audience] = Audience.RESTRICTED
     event_type = "KeepApartTokenRegistered"
-    token: KeepApartToken
+    token: KeepApartToken  # HMAC of the canonical tax code (cantiere_events.identifiers.keep_apart_token)
     key_id: KeyId
+    # HMACs of every other spelling of the same code (omocodic variants): links typed in any spelling before
+    # tokens were canonical still find the person. A newer registration replaces token and aliases together.
+    aliases: tuple[KeepApartToken, ...] = Field(default=(), max_length=127)
 
 
 class SafetyConstraintsRecorded(ReferralsEvent):
@@ -75,7 +78,9 @@ class SafetyConstraintsRecorded(ReferralsEvent):
     event_type = "SafetyConstraintsRecorded"
     excluded_municipalities: tuple[MunicipalityCode, ...] = Field(default=(), max_length=100)
     excluded_hosts: tuple[VatNumber, ...] = Field(default=(), max_length=100)
-    keep_apart_tokens: tuple[KeepApartToken, ...] = Field(default=(), max_length=50)
+    # Canonical tokens of the people to keep apart from, and while typed tokens are being retired also the
+    # tokens of the codes as written: two per link at most.
+    keep_apart_tokens: tuple[KeepApartToken, ...] = Field(default=(), max_length=100)
     key_id: KeyId | None = None  # the key of keep_apart_tokens
     hour_windows: tuple[HourWindow, ...] = Field(default=(), max_length=21)  # empty: any hours
     max_hours_per_week: WeeklyHours | None = None

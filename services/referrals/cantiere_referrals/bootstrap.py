@@ -67,6 +67,9 @@ class Settings(ServiceSettings):
     vault_key_id: str = "v1"
     programme_key: SecretStr = SecretStr(DEV_PROGRAMME_KEY)  # shared by the programme for keep-apart tokens
     programme_key_id: str = "k1"
+    # Links also carry the token of the tax code as written, for municipalities that have not yet run
+    # `reissue-tokens`; switch off (CANTIERE_TYPED_LINK_TOKENS=false) once every municipality has.
+    typed_link_tokens: bool = True
     retention: RetentionSettings = RetentionSettings()
 
     def check_production(self) -> None:
@@ -118,7 +121,9 @@ def build_runtime(settings: Settings, *, follow_consortium: bool = True, project
 
 def build_referrals(settings: Settings, runtime: ServiceRuntime) -> Referrals:
     """The handlers on a started runtime."""
-    keys = Keys(settings.programme_key.get_secret_value().encode(), settings.programme_key_id)
+    keys = Keys(
+        settings.programme_key.get_secret_value().encode(), settings.programme_key_id, settings.typed_link_tokens
+    )
     return Referrals(
         runtime.engine,
         runtime.store,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -54,11 +56,16 @@ INVENTED = {
 }
 
 
+_births = itertools.count(1)
+
+
 def personal_data(**overrides: Any) -> dict[str, Any]:
-    """An invented person's identity, with a generated valid tax code."""
+    """An invented person's identity, with a generated valid tax code: a new one at each call (another place of
+    birth), since a municipality refuses to register one tax code twice."""
     data = {**INVENTED, **overrides}
+    place = f"Z{next(_births) % 1000:03d}"  # Belfiore-shaped codes of invented places
     data["tax_code"] = overrides.get("tax_code") or tax_code(
-        data["first_name"], data["surname"], data["birth_date"], female=data["gender"] == "female"
+        data["first_name"], data["surname"], data["birth_date"], female=data["gender"] == "female", place=place
     )
     data["birth_date"] = data["birth_date"].isoformat()
     return data

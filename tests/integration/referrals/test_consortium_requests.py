@@ -9,10 +9,10 @@ from typing import Any
 import nats
 from cantiere_events import Producer
 from cantiere_events.codes import ConsentScope
+from cantiere_events.identifiers import keep_apart_token
 from cantiere_events.subjects import request_subject
 from cantiere_referrals.adapters.vault import reads_of
 from cantiere_referrals.domain import commands as c
-from cantiere_referrals.domain.identity import keep_apart_token
 
 from .instance import WORKER, Instance, running
 from .invented import PEOPLE, vat_number

@@ -16,6 +16,7 @@ from cantiere_events.codes import (
     ReferralWithdrawalReason,
     ReferringService,
 )
+from cantiere_events.identifiers import keep_apart_token
 from cantiere_referrals.domain import commands as c
 from cantiere_referrals.domain import events as e
 from cantiere_referrals.domain.errors import (
@@ -31,7 +32,7 @@ from cantiere_referrals.domain.errors import (
     PersonNotFound,
     ReferralAlreadyOpen,
 )
-from cantiere_referrals.domain.identity import keep_apart_token, valid_tax_code
+from cantiere_referrals.domain.identity import valid_tax_code
 from cantiere_referrals.domain.person import person
 from cantiere_runtime.testing import DeciderSpec
 

@@ -16,6 +16,27 @@ vault = sa.Table(
     sa.Column("stored_at", sa.DateTime(timezone=True), nullable=False),
 )
 
+# The keep-apart codes a social worker typed, sealed like the vault (canonical forms): so the municipality can
+# make their tokens again. Erased with the person.
+keep_apart_codes = sa.Table(
+    "referrals_keep_apart_codes",
+    metadata,
+    sa.Column("person_id", sa.String(36), primary_key=True),
+    sa.Column("key_id", sa.String(32), nullable=False),
+    sa.Column("nonce", sa.LargeBinary, nullable=False),
+    sa.Column("ciphertext", sa.LargeBinary, nullable=False),
+    sa.Column("stored_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# One row per person held, keyed by the own token (HMAC of the canonical tax code): written in the registering
+# transaction, so two registrations of one code (any spelling) cannot both commit. Deleted on erasure.
+people_by_token = sa.Table(
+    "referrals_people_by_token",
+    metadata,
+    sa.Column("token", sa.String(64), primary_key=True),
+    sa.Column("person_id", sa.String(36), nullable=False, unique=True),
+)
+
 # Append-only: rows are inserted, never updated or deleted; they hold ids and codes, never personal data.
 personal_data_reads = sa.Table(
     "referrals_personal_data_reads",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from cantiere_referrals.adapters.tables import personal_data_reads, vault
+from cantiere_referrals.adapters.tables import keep_apart_codes, personal_data_reads, vault
 from cantiere_referrals.domain.errors import InvalidTaxCode
 from cantiere_referrals.domain.identity import valid_tax_code
 
@@ -65,6 +66,7 @@ class ReadPurpose(StrEnum):
     REFERRAL_SUBMISSION = "referral_submission"  # the birth date refreshes the age band
     CONSORTIUM_CONTACT_REQUEST = "consortium_contact_request"
     AUDIT = "audit"
+    TOKEN_REISSUE = "token_reissue"  # noqa: S105 - a purpose, not a secret: the tax codes make the keep-apart tokens again (canonical form)
 
 
 @dataclass(frozen=True)
@@ -109,16 +111,46 @@ class Vault:
             insert(vault).values(person_id=person_id, key_id=self.key_id, nonce=nonce, ciphertext=sealed, stored_at=now)
         )
 
-    async def read(
+    async def store_keep_apart_codes(
+        self, conn: AsyncConnection, person_id: str, codes: Sequence[str], now: datetime
+    ) -> None:
+        """Seal the keep-apart tax codes of a person (canonical forms), replacing earlier ones; none: delete."""
+        await conn.execute(delete(keep_apart_codes).where(keep_apart_codes.c.person_id == person_id))
+        if not codes:
+            return
+        nonce = os.urandom(NONCE_BYTES)
+        plain = json.dumps(sorted(codes)).encode()
+        sealed = self._aead.encrypt(nonce, plain, f"{person_id}|keep-apart".encode())
+        await conn.execute(
+            insert(keep_apart_codes).values(
+                person_id=person_id, key_id=self.key_id, nonce=nonce, ciphertext=sealed, stored_at=now
+            )
+        )
+
+    async def read_keep_apart_codes(
+        self, conn: AsyncConnection, person_id: str, reader: Reader, purpose: ReadPurpose, now: datetime
+    ) -> tuple[str, ...]:
+        """The keep-apart tax codes of a person (none kept: empty), after recording the read like ``read``."""
+        await self._audit(conn, person_id, reader, purpose, now, ("keep_apart_tax_codes",))
+        query = select(keep_apart_codes).where(keep_apart_codes.c.person_id == person_id)
+        row = (await conn.execute(query)).first()
+        if row is None:
+            return ()
+        try:
+            plain = self._aead.decrypt(row.nonce, row.ciphertext, f"{person_id}|keep-apart".encode())
+        except InvalidTag:
+            raise VaultKeyError("the keep-apart record cannot be opened with this key") from None
+        return tuple(json.loads(plain))
+
+    async def _audit(
         self,
         conn: AsyncConnection,
         person_id: str,
         reader: Reader,
         purpose: ReadPurpose,
         now: datetime,
-        fields: Sequence[str] = ("all",),
-    ) -> PersonalData | None:
-        """A person's data, after recording who reads them and why (None once erased; the attempt is audited)."""
+        fields: Sequence[str],
+    ) -> None:
         await conn.execute(
             insert(personal_data_reads).values(
                 person_id=person_id,
@@ -130,6 +162,18 @@ class Vault:
                 read_at=now,
             )
         )
+
+    async def read(
+        self,
+        conn: AsyncConnection,
+        person_id: str,
+        reader: Reader,
+        purpose: ReadPurpose,
+        now: datetime,
+        fields: Sequence[str] = ("all",),
+    ) -> PersonalData | None:
+        """A person's data, after recording who reads them and why (None once erased; the attempt is audited)."""
+        await self._audit(conn, person_id, reader, purpose, now, fields)
         row = (await conn.execute(select(vault).where(vault.c.person_id == person_id))).first()
         if row is None:
             return None
@@ -140,9 +184,14 @@ class Vault:
         return PersonalData.model_validate_json(plain)
 
     async def erase(self, conn: AsyncConnection, person_id: str) -> bool:
-        """Delete a person's record; the read audit keeps its rows, which hold only ids and codes."""
+        """Delete a person's record and keep-apart codes; the read audit keeps its rows (only ids and codes)."""
+        await conn.execute(delete(keep_apart_codes).where(keep_apart_codes.c.person_id == person_id))
         result = await conn.execute(delete(vault).where(vault.c.person_id == person_id))
         return bool(result.rowcount)
+
+    async def people(self, conn: AsyncConnection) -> list[str]:
+        """The ids of every person whose data the vault holds (not erased)."""
+        return [r.person_id for r in await conn.execute(select(vault.c.person_id).order_by(vault.c.person_id))]
 
 
 async def reads_of(conn: AsyncConnection, person_id: str) -> list[dict[str, object]]:

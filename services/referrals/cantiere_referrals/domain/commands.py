@@ -55,6 +55,15 @@ class RegisterPerson(Command):
     care_needs: tuple[CareNeed, ...] = ()
     own_token: KeepApartToken | None = None
     key_id: KeyId | None = None
+    own_aliases: tuple[KeepApartToken, ...] = ()
+
+
+class ReissueOwnToken(Command):
+    """Make the person's own token again (canonical form and aliases), e.g. after the token scheme changed."""
+
+    own_token: KeepApartToken
+    key_id: KeyId
+    own_aliases: tuple[KeepApartToken, ...] = ()
 
 
 class RecordConsent(Command):

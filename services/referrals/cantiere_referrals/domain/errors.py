@@ -23,6 +23,34 @@ class PersonAlreadyRegistered(Conflict):
         super().__init__("Questa persona è già registrata.", "This person is already registered.")
 
 
+class TaxCodeAlreadyRegistered(Conflict):
+    """The municipality already holds a person with this tax code (in any of its spellings).
+
+    Names the existing person only to a caller who may see them; anyone else gets a plain refusal.
+    """
+
+    code = "tax_code_already_registered"
+
+    def __init__(self, existing_person_id: str | None) -> None:
+        if existing_person_id:
+            super().__init__(
+                "Una persona con questo codice fiscale è già registrata: apri la sua scheda.",
+                "A person with this tax code is already registered: open their file.",
+            )
+        else:
+            super().__init__(
+                "Una persona con questo codice fiscale è già registrata in questo comune.",
+                "A person with this tax code is already registered in this municipality.",
+            )
+        self.existing_person_id = existing_person_id
+
+    def body(self) -> dict[str, str]:
+        body = super().body()
+        if self.existing_person_id:
+            body["person_id"] = self.existing_person_id
+        return body
+
+
 class PersonIsErased(Conflict):
     """The person's personal data were erased: nothing more can be done for them."""
 

@@ -41,9 +41,21 @@ class PersonRegistered(Event):
     district: DistrictCode | None = None
     social_worker_id: str = Field(max_length=64)
     profile: CandidateProfile
-    own_token: KeepApartToken | None = None  # HMAC of the person's own tax code
+    own_token: KeepApartToken | None = None  # HMAC of the person's own canonical tax code
     key_id: KeyId | None = None
+    own_aliases: tuple[KeepApartToken, ...] = ()  # HMACs of the code's other spellings (identifiers.token_aliases)
     registered_on: date
+
+
+@REGISTRY.register
+class OwnTokenReissued(Event):
+    """The person's own token was made again from the tax code in the vault (canonical form, with aliases)."""
+
+    event_type = "OwnTokenReissued"
+    own_token: KeepApartToken
+    key_id: KeyId
+    own_aliases: tuple[KeepApartToken, ...] = ()
+    reissued_on: date
 
 
 @REGISTRY.register
@@ -132,6 +144,7 @@ class PersonErased(Event):
 
 PersonEvent = (
     PersonRegistered
+    | OwnTokenReissued
     | ConsentGiven
     | ConsentRevoked
     | EligibilityConfirmed

@@ -1,34 +1,36 @@
-"""Pure checks on identifiers: tax code, VAT number, age band, and keep-apart tokens (HMAC of a tax code)."""
+"""Pure checks on identifiers: tax code, VAT number, age band; the canonical forms come from the contract."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from datetime import date
 
+from cantiere_events import identifiers
 from cantiere_events.codes import AgeBand
-from stdnum.exceptions import ValidationError
-from stdnum.it import codicefiscale, iva
 
 from cantiere_referrals.domain.errors import InvalidBirthDate, InvalidTaxCode, InvalidVatNumber
 
 
 def valid_tax_code(value: str) -> str:
-    """The compact, upper-case codice fiscale of a person; InvalidTaxCode when it fails its check character."""
+    """The compact, upper-case codice fiscale as written; InvalidTaxCode when it fails its check character."""
     try:
-        compact = codicefiscale.validate(value)
-    except ValidationError:
+        return identifiers.valid_tax_code(value)
+    except identifiers.InvalidTaxCode:
         raise InvalidTaxCode() from None
-    if len(compact) != 16:  # an 11-digit code is a company's, not a person's
-        raise InvalidTaxCode()
-    return compact
+
+
+def canonical_tax_code(value: str) -> str:
+    """The canonical form of a tax code (omocodic letters back to digits); InvalidTaxCode when not valid."""
+    try:
+        return identifiers.canonical_tax_code(value)
+    except identifiers.InvalidTaxCode:
+        raise InvalidTaxCode() from None
 
 
 def valid_vat_number(value: str) -> str:
-    """The compact partita IVA of a host; InvalidVatNumber when it fails its check digit."""
+    """The canonical partita IVA of a host; InvalidVatNumber when it fails its check digit."""
     try:
-        return str(iva.validate(value))
-    except ValidationError:
+        return identifiers.canonical_vat_number(value)
+    except identifiers.InvalidVatNumber:
         raise InvalidVatNumber() from None
 
 
@@ -42,8 +44,3 @@ def age_on(birth_date: date, day: date) -> int:
 def age_band(birth_date: date, day: date) -> AgeBand:
     """The age band on a day: the only age that leaves the vault."""
     return AgeBand.for_age(age_on(birth_date, day))
-
-
-def keep_apart_token(tax_code: str, programme_key: bytes) -> str:
-    """HMAC-SHA256 of a validated tax code with the programme key, as hex: links people without naming them."""
-    return hmac.new(programme_key, valid_tax_code(tax_code).encode("ascii"), hashlib.sha256).hexdigest()

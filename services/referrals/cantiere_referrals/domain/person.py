@@ -54,6 +54,7 @@ class Person:
     profile: CandidateProfile
     own_token: str | None = None
     key_id: str | None = None
+    own_aliases: tuple[str, ...] = ()
     consents: dict[ConsentScope, Consent] = field(default_factory=dict)
     eligibility: Eligibility | None = None
     constraints: e.SafetyConstraintsSet | None = None
@@ -84,6 +85,21 @@ def decide(command: c.Command, state: Person | None, *, now: datetime) -> list[e
     if state.erased:
         raise PersonIsErased()
     match command:
+        case c.ReissueOwnToken():
+            if (state.own_token, state.key_id, state.own_aliases) == (
+                command.own_token,
+                command.key_id,
+                command.own_aliases,
+            ):
+                return []  # already current: reissuing twice publishes nothing twice
+            return [
+                e.OwnTokenReissued(
+                    own_token=command.own_token,
+                    key_id=command.key_id,
+                    own_aliases=command.own_aliases,
+                    reissued_on=today,
+                )
+            ]
         case c.RecordConsent():
             return [
                 e.ConsentGiven(
@@ -152,6 +168,7 @@ def _registered(command: c.RegisterPerson, now: datetime) -> e.PersonRegistered:
         profile=profile,
         own_token=command.own_token,
         key_id=command.key_id,
+        own_aliases=command.own_aliases,
         registered_on=now.date(),
     )
 
@@ -180,11 +197,14 @@ def evolve(state: Person | None, event: e.PersonEvent) -> Person | None:
             profile=event.profile,
             own_token=event.own_token,
             key_id=event.key_id,
+            own_aliases=event.own_aliases,
             registered_on=event.registered_on,
         )
     if state is None:
         return None
     match event:
+        case e.OwnTokenReissued():
+            return replace(state, own_token=event.own_token, key_id=event.key_id, own_aliases=event.own_aliases)
         case e.ConsentGiven():
             return replace(
                 state,
@@ -212,7 +232,7 @@ def evolve(state: Person | None, event: e.PersonEvent) -> Person | None:
         case e.ReferralEnded():
             return replace(state, referral_status=CLOSED, referral_ended_on=event.closed_on)
         case e.PersonErased():
-            return replace(state, erased=True, own_token=None)
+            return replace(state, erased=True, own_token=None, own_aliases=())
     return state
 
 

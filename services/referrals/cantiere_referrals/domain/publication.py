@@ -38,6 +38,8 @@ def public_events(before: Person | None, new: Sequence[e.PersonEvent]) -> list[E
         match event:
             case e.ReferralOpened():
                 out.extend(_on_submission(state, event, ids))
+            case e.OwnTokenReissued():
+                out.append(_own_token(state, ids))
             case e.ConsentGiven():
                 out.append(
                     ConsentRecorded(
@@ -96,10 +98,15 @@ def _on_submission(state: Person, event: e.ReferralOpened, ids: dict[str, str]) 
             )
         )
     if state.own_token and state.key_id:
-        out.append(KeepApartTokenRegistered(**ids, token=state.own_token, key_id=state.key_id))
+        out.append(_own_token(state, ids))
     if state.constraints is not None:
         out.append(_constraints(state.constraints, ids))
     return out
+
+
+def _own_token(state: Person, ids: dict[str, str]) -> KeepApartTokenRegistered:
+    assert state.own_token and state.key_id
+    return KeepApartTokenRegistered(**ids, token=state.own_token, key_id=state.key_id, aliases=state.own_aliases)
 
 
 def _constraints(event: e.SafetyConstraintsSet, ids: dict[str, str]) -> SafetyConstraintsRecorded:

@@ -53,6 +53,14 @@ def retention(
     run_retention(as_of, dry_run, today=datetime.now(UTC).date())
 
 
+@app.command("reissue-tokens")
+def reissue_tokens() -> None:
+    """Re-register every person's keep-apart tokens from the vault in canonical form (run once when upgrading)."""
+    from cantiere_referrals.entrypoints.reissue_cli import reissue
+
+    reissue()
+
+
 @app.callback()
 def main() -> None:
     """Cantiere referrals service."""

@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from cantiere_events import Producer, uuid7
+from cantiere_events import Producer, identifiers, uuid7
 from cantiere_events.codes import ErasureBasis
 from cantiere_runtime.auth import Principal
 from cantiere_runtime.errors import Unprocessable
 from cantiere_runtime.store import CommandContext, EventStore, envelope_for
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from cantiere_referrals.adapters.people_index import index_person, person_with_token, unindex_person
 from cantiere_referrals.adapters.vault import PersonalData, Reader, ReadPurpose, Vault
 from cantiere_referrals.domain import commands as c
-from cantiere_referrals.domain.identity import keep_apart_token
+from cantiere_referrals.domain.errors import TaxCodeAlreadyRegistered
+from cantiere_referrals.domain.identity import canonical_tax_code, valid_tax_code
 from cantiere_referrals.domain.person import Person, person
 from cantiere_referrals.domain.publication import public_events
-from cantiere_referrals.service_layer.access import actor, district_for_new_person, visible
+from cantiere_referrals.service_layer.access import actor, district_for_new_person, may_see, visible
 
 
 def utcnow() -> datetime:
@@ -29,13 +32,30 @@ def utcnow() -> datetime:
 
 @dataclass
 class Keys:
-    """The programme key that turns tax codes into keep-apart tokens."""
+    """The programme key that turns tax codes into keep-apart tokens (always from the canonical form)."""
 
     programme_key: bytes
     key_id: str
+    # While some municipality may still hold tokens made from codes as written (before canonical forms), a
+    # link also carries the token of the code as written: old and new tokens both count until retired.
+    typed_link_tokens: bool = True
 
     def token(self, tax_code: str) -> str:
-        return keep_apart_token(tax_code, self.programme_key)
+        """A person's own token: HMAC of the canonical tax code (InvalidTaxCode when not valid)."""
+        return identifiers.keep_apart_token(canonical_tax_code(tax_code), self.programme_key)
+
+    def aliases(self, tax_code: str) -> tuple[str, ...]:
+        """The tokens of the code's other spellings, published beside the own token."""
+        return identifiers.token_aliases(canonical_tax_code(tax_code), self.programme_key)
+
+    def link_tokens(self, tax_codes: Sequence[str]) -> tuple[str, ...]:
+        """The tokens of the people to keep apart from: canonical, and the code as written while not retired."""
+        tokens: list[str] = []
+        for code in tax_codes:
+            tokens.append(self.token(code))
+            if self.typed_link_tokens:
+                tokens.append(identifiers.typed_token(valid_tax_code(code), self.programme_key))
+        return tuple(dict.fromkeys(tokens))
 
 
 @dataclass
@@ -91,6 +111,7 @@ class Referrals:
         if district is not None and self.districts is not None and district not in self.districts:
             raise Unprocessable("Municipio sconosciuto.", "Unknown district.", code="unknown_district")
         person_id = str(uuid.uuid4())  # random, so it reveals neither time nor order of registration
+        own_token = self.keys.token(data.tax_code)
         command = c.RegisterPerson(
             person_id=person_id,
             municipality=self.partner,
@@ -98,15 +119,32 @@ class Referrals:
             social_worker_id=principal.user_id,
             birth_date=data.birth_date,
             gender=data.gender,
-            own_token=self.keys.token(data.tax_code),
+            own_token=own_token,
             key_id=self.keys.key_id,
+            own_aliases=self.keys.aliases(data.tax_code),
             **profile,
         )
-        async with self.engine.begin() as conn:
-            await self._execute(conn, principal, person_id, command, now, None, 0)
-            await self.vault.store(conn, person_id, data, now)
+        try:
+            async with self.engine.begin() as conn:
+                await self._refuse_duplicate(conn, principal, own_token)
+                await self._execute(conn, principal, person_id, command, now, None, 0)
+                await self.vault.store(conn, person_id, data, now)
+                await index_person(conn, own_token, person_id)
+        except IntegrityError:  # registered by someone else in the same instant: say so as if it came first
+            async with self.engine.connect() as conn:
+                await self._refuse_duplicate(conn, principal, own_token)
+            raise TaxCodeAlreadyRegistered(None) from None
         self.on_commit()
         return person_id
+
+    async def _refuse_duplicate(self, conn: AsyncConnection, principal: Principal, own_token: str) -> None:
+        """TaxCodeAlreadyRegistered when the municipality holds this tax code (any spelling) already; the
+        existing person is named only to a caller who may see them."""
+        existing = await person_with_token(conn, own_token)
+        if existing is None:
+            return
+        state, _ = await self.load(existing, conn)
+        raise TaxCodeAlreadyRegistered(existing if may_see(principal, state) else None)
 
     async def handle(self, principal: Principal, person_id: str, command: c.Command) -> Person:
         """Decide and record one command about a person the caller may see."""
@@ -132,6 +170,7 @@ class Referrals:
         result = await self._execute(conn, principal, person_id, command, now, state, version)
         if isinstance(command, c.ErasePersonalData):  # the vault entry goes in the same transaction as the event
             await self.vault.erase(conn, person_id)
+            await unindex_person(conn, person_id)
         return result
 
     async def erase_if(
@@ -151,10 +190,20 @@ class Referrals:
     async def record_constraints(
         self, principal: Principal, person_id: str, keep_apart_tax_codes: list[str], **fields: Any
     ) -> Person:
-        """Record safety constraints; tax codes of people to keep apart become tokens here and are not kept."""
-        tokens = tuple(self.keys.token(code) for code in keep_apart_tax_codes)
+        """Record safety constraints; tax codes of people to keep apart become tokens on the bus and are kept
+        only sealed in the vault (so the tokens can be made again), in the same transaction."""
+        codes = tuple(dict.fromkeys(valid_tax_code(code) for code in keep_apart_tax_codes))
+        tokens = self.keys.link_tokens(codes)
         command = c.RecordSafetyConstraints(keep_apart_tokens=tokens, key_id=self.keys.key_id, **fields)
-        return await self.handle(principal, person_id, command)
+        now = self.clock()
+        async with self.engine.begin() as conn:
+            state, version = await self.load(person_id, conn)
+            visible(principal, state)
+            result = await self._record(conn, principal, person_id, command, now, state, version)
+            await self.vault.store_keep_apart_codes(conn, person_id, codes, now)
+        self.on_commit()
+        assert result is not None
+        return result
 
     async def submit(self, principal: Principal, person_id: str) -> str:
         """Submit a referral with the age band as of today (the birth date is read from the vault, audited)."""
