@@ -59,7 +59,7 @@ def translate(event: Event) -> Event | None:
                 hour_windows=event.hour_windows,
             )
         case rf.KeepApartTokenRegistered():
-            return ev.CandidateTokenStored(token=event.token)
+            return ev.CandidateTokenStored(token=event.token, aliases=event.aliases)
         case rf.ConsentRecorded():
             return ev.CandidateConsentRecorded(scope=event.scope)
         case rf.ConsentWithdrawn():

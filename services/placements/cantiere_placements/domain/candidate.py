@@ -29,6 +29,7 @@ class Candidate:
     competences: tuple[str, ...] = ()
     esco_skills: tuple[str, ...] = ()
     own_token: str | None = None
+    own_aliases: tuple[str, ...] = ()  # the tokens of the other spellings of the same tax code
     keep_apart_tokens: tuple[str, ...] = ()
     excluded_municipalities: tuple[str, ...] = ()
     excluded_hosts: tuple[str, ...] = ()
@@ -142,7 +143,7 @@ def evolve(state: Candidate | None, event: Event) -> Candidate | None:
                 hour_windows=event.hour_windows,
             )
         case ev.CandidateTokenStored():
-            return replace(state, own_token=event.token)
+            return replace(state, own_token=event.token, own_aliases=event.aliases)
         case ev.CandidateAccepted():
             return replace(state, stage="accepted")
         case ev.CandidateDeclined():

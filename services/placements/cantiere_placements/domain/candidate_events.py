@@ -45,7 +45,8 @@ class CandidateTokenStored(Event):
     """The candidate's own keep-apart token, so others' constraints can be checked against it."""
 
     event_type = "CandidateTokenStored"
-    token: str
+    token: str  # HMAC of the canonical tax code
+    aliases: tuple[str, ...] = ()  # HMACs of its other spellings: the person is whoever holds any of them
 
 
 @REGISTRY.register

@@ -165,6 +165,7 @@ def _reserve(command: ReservePlace, state: Host, rules: RuleSet) -> list[Event]:
             person_id=person.person_id,
             own_token=person.own_token,
             keep_apart_tokens=person.keep_apart_tokens,
+            own_aliases=tuple(sorted(person.aliases)),
         )
     ]
 
@@ -201,7 +202,13 @@ def evolve(state: Host | None, event: Event) -> Host | None:
         case ev.HostReinstated():
             return replace(state, active=True)
         case ev.HostPlaceReserved():
-            occupant = Occupant(event.placement_id, event.person_id, event.own_token, event.keep_apart_tokens)
+            occupant = Occupant(
+                event.placement_id,
+                event.person_id,
+                event.own_token,
+                event.keep_apart_tokens,
+                frozenset(event.own_aliases),
+            )
             return replace(state, occupants={**state.occupants, event.placement_id: occupant})
         case ev.HostPlaceReleased():
             return replace(state, occupants={k: v for k, v in state.occupants.items() if k != event.placement_id})

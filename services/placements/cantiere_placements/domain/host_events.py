@@ -63,6 +63,7 @@ class HostPlaceReserved(Event):
     person_id: str
     own_token: str | None = None
     keep_apart_tokens: tuple[str, ...] = ()
+    own_aliases: tuple[str, ...] = ()
 
 
 @REGISTRY.register

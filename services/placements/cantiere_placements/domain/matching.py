@@ -19,7 +19,11 @@ from cantiere_placements.domain.values import Clearance
 
 @dataclass(frozen=True)
 class PersonSafety:
-    """What matching needs of a candidate: own token, constraints from the referring municipality."""
+    """What matching needs of a candidate: own tokens, constraints from the referring municipality.
+
+    ``keep_apart_tokens`` are the links of every referral of the same person (two municipalities may refer one
+    person): matching treats them as one person for keep-apart.
+    """
 
     person_id: str
     own_token: str | None = None
@@ -28,6 +32,12 @@ class PersonSafety:
     excluded_hosts: tuple[str, ...] = ()  # VAT numbers
     max_hours_per_week: int | None = None
     hour_windows: tuple[HourWindow, ...] = ()  # when the person may be at a placement; empty: any time
+    aliases: frozenset[str] = frozenset()  # the tokens of the other spellings of the person's tax code
+
+    @property
+    def own_tokens(self) -> frozenset[str]:
+        """Every token that names this person (none known: empty)."""
+        return own_tokens(self.own_token, self.aliases)
 
 
 @dataclass(frozen=True)
@@ -38,6 +48,17 @@ class Occupant:
     person_id: str
     own_token: str | None = None
     keep_apart_tokens: tuple[str, ...] = ()
+    aliases: frozenset[str] = frozenset()
+
+    @property
+    def own_tokens(self) -> frozenset[str]:
+        """Every token that names this person (none known: empty)."""
+        return own_tokens(self.own_token, self.aliases)
+
+
+def own_tokens(token: str | None, aliases: frozenset[str]) -> frozenset[str]:
+    """The tokens that name a person: the canonical one and the aliases of every other spelling."""
+    return frozenset({token}) | aliases if token else aliases
 
 
 @dataclass(frozen=True)
@@ -86,10 +107,12 @@ def keep_apart_pairs(occupants: Sequence[Occupant]) -> list[tuple[str, str]]:
 
 
 def _avoids(one: PersonSafety | Occupant, other: PersonSafety | Occupant) -> bool:
-    """Whether ``one`` has links that ``other`` may match (fail closed: an unknown own token matches)."""
+    """Whether ``one`` has links that ``other`` may match, in any spelling of the other's tax code (fail closed:
+    an unknown own token matches)."""
     if not one.keep_apart_tokens:
         return False
-    return other.own_token is None or other.own_token in one.keep_apart_tokens
+    tokens = other.own_tokens
+    return not tokens or not tokens.isdisjoint(one.keep_apart_tokens)
 
 
 def local_checks(

@@ -134,7 +134,7 @@ async def suggestions(
             fresh = await current_occupants(svc.store, host)
             hosts.append(replace(host, occupants={o.placement_id: o for o in fresh}))
     found = suggest_hosts(
-        safety_of(person),
+        await safety_of(svc.store, person),
         hosts,
         hours_per_week=hours_per_week,
         preferred_sectors=person.profile.preferred_sectors,

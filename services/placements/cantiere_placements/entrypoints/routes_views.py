@@ -12,7 +12,7 @@ from cantiere_placements.adapters import queries
 from cantiere_placements.bootstrap import Wiring
 from cantiere_placements.entrypoints.deps import STAFF, allow, fresh, service, who
 from cantiere_placements.service_layer.handlers import Placements
-from cantiere_placements.service_layer.safety_review import safety_conflicts
+from cantiere_placements.service_layer.safety_review import referred_more_than_once, safety_conflicts
 
 router = APIRouter(tags=["views"])
 Staff = Annotated[Principal, Depends(allow(*STAFF))]
@@ -22,14 +22,34 @@ Svc = Annotated[Placements, Depends(service)]
 
 
 @router.get("/pipeline")
-async def pipeline(_: Staff, wiring: Fresh) -> list[dict[str, Any]]:
+async def pipeline(p: Staff, wiring: Fresh) -> list[dict[str, Any]]:
     """Every open case by phase: what it waits for, and since when; ``safety_review`` marks a placement in a
-    keep-apart conflict (details, without the reason, at ``/safety-conflicts``)."""
+    keep-apart conflict (details, without the reason, at ``/safety-conflicts``); ``referred_more_than_once``
+    marks a candidate another referral names as the same person (the coordinator also sees the shared token in
+    ``same_person_token``, never an identity; groups at ``/referred-more-than-once``)."""
     rows = await queries.pipeline(wiring.views.engine)
     in_conflict = {pid for c in await safety_conflicts(wiring.placements.store) for pid in c.placement_ids}
+    open_cases = {row["person_id"] for row in rows}
+    token_of = {
+        pid: g.token
+        for g in await referred_more_than_once(wiring.placements.store)
+        if len(open_cases.intersection(g.person_ids)) > 1  # referred at once: both cases still open
+        for pid in g.person_ids
+    }
     for row in rows:
         row["safety_review"] = row.get("placement_id") in in_conflict
+        row["referred_more_than_once"] = row["person_id"] in token_of
+        if p.role is Role.PLACEMENT_COORDINATOR:
+            row["same_person_token"] = token_of.get(row["person_id"])
     return rows
+
+
+@router.get("/referred-more-than-once")
+async def same_person_referrals(_: Coordinator, svc: Svc) -> list[dict[str, Any]]:
+    """Candidates that are one person, referred more than once (by two municipalities at once, or twice): by a
+    token they share, never an identity. Matching already treats each group as one person for keep-apart; the
+    coordinator asks the municipalities to keep one referral. For the coordinator only."""
+    return [{"token": g.token, "person_ids": list(g.person_ids)} for g in await referred_more_than_once(svc.store)]
 
 
 @router.get("/safety-conflicts")

@@ -6,6 +6,7 @@ the same host are decided one after the other against the same occupants.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from cantiere_events import placements as pub
@@ -15,6 +16,7 @@ from cantiere_events.common import HourWindow
 from cantiere_runtime.store import EventStore
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from cantiere_placements.adapters.identity_tokens import tokens_by_person
 from cantiere_placements.domain import events as ev
 from cantiere_placements.domain import host as hst
 from cantiere_placements.domain.agreement import OpenPlacement
@@ -22,6 +24,7 @@ from cantiere_placements.domain.candidate import Candidate, candidate_decider
 from cantiere_placements.domain.errors import NotFound, WrongState
 from cantiere_placements.domain.matching import Occupant, PersonSafety, local_checks
 from cantiere_placements.domain.placement import decide as decide_placement
+from cantiere_placements.domain.same_person import same_person_as
 from cantiere_placements.domain.values import Clearance
 from cantiere_placements.service_layer.handlers import Placements, person_ref
 from cantiere_placements.service_layer.publish import PlacementRef, for_placement
@@ -38,17 +41,31 @@ class Proposal:
     refused: PlacementRefusalCheck | None
 
 
-def safety_of(person: Candidate) -> PersonSafety:
-    """What matching needs of a candidate."""
+async def safety_of(store: EventStore, person: Candidate, conn: AsyncConnection | None = None) -> PersonSafety:
+    """What matching needs of a candidate, with the keep-apart links of every referral of the same person."""
     return PersonSafety(
         person.person_id,
         person.own_token,
-        person.keep_apart_tokens,
+        await _links_of_one_person(store, person.person_id, person.keep_apart_tokens, conn),
         person.excluded_municipalities,
         person.excluded_hosts,
         person.max_hours_per_week,
         person.hour_windows,
+        frozenset(person.own_aliases),
     )
+
+
+async def _links_of_one_person(
+    store: EventStore, person_id: str, links: tuple[str, ...], conn: AsyncConnection | None
+) -> tuple[str, ...]:
+    """A candidate's links joined with those of the other referrals of the same person (same tokens)."""
+    async with store.engine.connect() if conn is None else nullcontext(conn) as c:
+        others = same_person_as(person_id, await tokens_by_person(c))
+        merged = list(links)
+        for other_id in sorted(others):
+            other, _ = await load(store, candidate_decider, candidate_id(other_id), c)
+            merged += other.keep_apart_tokens if other else ()
+    return tuple(dict.fromkeys(merged))
 
 
 async def propose_placement(
@@ -70,7 +87,7 @@ async def propose_placement(
     host, _ = await load(svc.store, hst.host_decider, host_stream(host_id))
     if host is None:
         raise NotFound("There is no such host.")
-    safety = safety_of(person)
+    safety = await safety_of(svc.store, person)
     rules = svc.territory.rule_set_on(who.today)
     occupants: list[Occupant] = await current_occupants(svc.store, host)
     for attempt in range(1, CLEARANCE_ATTEMPTS + 1):
@@ -86,7 +103,7 @@ async def propose_placement(
             # other append (the intake's news about the person or the occupants) commits until this one does.
             await svc.store.lock_appends(conn)
             person = await _placeable(svc.store, person_id, conn)
-            asked_about, safety = safety, safety_of(person)
+            asked_about, safety = safety, await safety_of(svc.store, person, conn)
             host, version = await load(svc.store, hst.host_decider, host_stream(host_id), conn)
             if host is None:
                 raise NotFound("There is no such host.")
@@ -157,13 +174,18 @@ async def _record(
 
 
 async def current_occupants(store: EventStore, host: hst.Host, conn: AsyncConnection | None = None) -> list[Occupant]:
-    """The host's occupants with their current tokens, read from their candidate records."""
+    """The host's occupants with their current tokens, read from their candidate records (links joined with
+    those of the other referrals of the same person)."""
     found = []
     for held in host.occupants.values():
         person, _ = await load(store, candidate_decider, candidate_id(held.person_id), conn)
-        own = person.own_token if person else held.own_token
-        links = person.keep_apart_tokens if person else held.keep_apart_tokens
-        found.append(Occupant(held.placement_id, held.person_id, own, links))
+        if person is None:
+            found.append(held)
+            continue
+        safety = await safety_of(store, person, conn)
+        found.append(
+            Occupant(held.placement_id, held.person_id, safety.own_token, safety.keep_apart_tokens, safety.aliases)
+        )
     return found
 
 

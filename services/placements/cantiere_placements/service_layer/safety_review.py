@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from cantiere_runtime.store import EventStore
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from cantiere_placements.adapters.identity_tokens import tokens_by_person
 from cantiere_placements.adapters.reserved_hosts import hosts_with_reservations
 from cantiere_placements.domain import host as hst
+from cantiere_placements.domain import same_person
 from cantiere_placements.domain.matching import keep_apart_pairs
 from cantiere_placements.service_layer.matching import current_occupants
 from cantiere_placements.service_layer.unit import host_stream, load
@@ -45,6 +47,21 @@ async def safety_conflicts(store: EventStore) -> list[SafetyConflict]:
         for host_id in await hosts_with_reservations(conn):
             found += await conflicts_at(store, host_id, conn)
         return found
+
+
+@dataclass(frozen=True)
+class ReferredMoreThanOnce:
+    """Candidates that are one person (their tokens meet): referred by more than one municipality, or twice."""
+
+    token: str  # a token they share: names nobody, lets the coordinator ask the municipalities
+    person_ids: tuple[str, ...]
+
+
+async def referred_more_than_once(store: EventStore) -> list[ReferredMoreThanOnce]:
+    """Every group of candidates that are one person, read from the store now."""
+    async with store.engine.connect() as conn:
+        groups = same_person.referred_more_than_once(await tokens_by_person(conn))
+    return [ReferredMoreThanOnce(token, person_ids) for token, person_ids in groups]
 
 
 async def conflicts_involving(store: EventStore, person_id: str, conn: AsyncConnection) -> list[SafetyConflict]:
