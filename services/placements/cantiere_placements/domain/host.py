@@ -10,9 +10,9 @@ from cantiere_events import Event
 from cantiere_events.codes import HostSuspensionReason
 from cantiere_events.codes import PlacementRefusalCheck as Check
 from cantiere_events.common import HostDeclarations, HourWindow
+from cantiere_events.identifiers import InvalidVatNumber, canonical_vat_number
 from cantiere_runtime.decider import Decider
 from cantiere_runtime.rules import RuleSet
-from stdnum.it import iva
 
 from cantiere_placements.domain import events as ev
 from cantiere_placements.domain.errors import InvalidHost, NotFound, WrongState
@@ -96,8 +96,10 @@ Command = RegisterHost | AssignHostTutor | SuspendHost | ReinstateHost | Reserve
 
 
 def _check_registration(command: RegisterHost) -> None:
-    if not iva.is_valid(command.vat_number):
-        raise InvalidHost("The VAT number (partita IVA) is not valid: check its 11 digits.")
+    try:
+        canonical_vat_number(command.vat_number)
+    except InvalidVatNumber:
+        raise InvalidHost("The VAT number (partita IVA) is not valid: check its 11 digits.") from None
     if command.permanent_headcount < 0:
         raise InvalidHost("The permanent headcount cannot be negative.")
     d = command.declarations
@@ -117,7 +119,7 @@ def decide(command: Command, state: Host | None, *, today: date, rules: RuleSet 
         return [
             ev.HostRegistered(
                 host_id=command.host_id,
-                vat_number=iva.compact(command.vat_number),
+                vat_number=canonical_vat_number(command.vat_number),
                 site_municipality=command.site_municipality,
                 sector_code=command.sector_code,
                 permanent_headcount=command.permanent_headcount,
