@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -67,6 +67,16 @@ class Municipality(FrozenModel):
             if district.code == code:
                 return district
         raise TerritoryError([f"{self.name} has no district {code!r}"])
+
+
+class Ambito(FrozenModel):
+    """An ambito territoriale sociale: municipalities whose social services are planned together (Piano Sociale di
+    Zona), led by a capofila with its Ufficio di Piano. Each member stays its own partner on the bus."""
+
+    code: Slug
+    name: Text
+    capofila: Slug
+    municipalities: tuple[Slug, ...] = Field(min_length=1)
 
 
 class Partner(FrozenModel):
@@ -140,6 +150,10 @@ class Territory(FrozenModel):
     name: Text
     lead_municipality: Slug
     municipalities: tuple[Municipality, ...] = Field(min_length=1)
+    ambiti: tuple[Ambito, ...] = ()
+    # How the municipalities' referrals services are run: one process each, or one per ambito (its members share
+    # it; a municipality in no ambito still runs its own).
+    referrals_services: Literal["per_municipality", "per_ambito"] = "per_municipality"
     partners: Partners
     target_internships: int = Field(ge=0)
     budget_cents: int = Field(ge=0)
@@ -179,6 +193,7 @@ class Territory(FrozenModel):
         given = context.get("rule_sets")
         known: Mapping[str, RuleSet] = load_rule_sets() if given is None else given
         _check_codes(self)
+        _check_ambiti(self)
         _check_rule_sets(self, known)
         follow = self.follow_up_after_months
         if list(follow) != sorted(set(follow)):
@@ -192,6 +207,36 @@ class Territory(FrozenModel):
                 return municipality
         known = ", ".join(m.code for m in self.municipalities)
         raise TerritoryError([f"territory {self.code}: there is no municipality {code!r} (known: {known})"])
+
+    def ambito_of(self, municipality: str) -> Ambito | None:
+        """The ambito a municipality belongs to, if any."""
+        return next((a for a in self.ambiti if municipality in a.municipalities), None)
+
+    def ambito(self, code: str) -> Ambito:
+        """The ambito with this code, or a ``TerritoryError`` naming the known ones."""
+        for ambito in self.ambiti:
+            if ambito.code == code:
+                return ambito
+        known = ", ".join(a.code for a in self.ambiti) or "none"
+        raise TerritoryError([f"territory {self.code}: there is no ambito {code!r} (known: {known})"])
+
+    def referrals_groups(self) -> list[tuple[str, tuple[str, ...]]]:
+        """The referrals services to run: (service name, the municipalities it serves), in the file's order.
+
+        ``per_municipality``: one per municipality, named after it. ``per_ambito``: one per ambito, named after
+        the ambito, serving its members; a municipality in no ambito is served alone.
+        """
+        if self.referrals_services == "per_municipality":
+            return [(m.code, (m.code,)) for m in self.municipalities]
+        groups: list[tuple[str, tuple[str, ...]]] = []
+        for m in self.municipalities:
+            ambito = self.ambito_of(m.code)
+            if ambito is None:
+                groups.append((m.code, (m.code,)))
+            elif not any(name == ambito.code for name, _ in groups):
+                members = tuple(x.code for x in self.municipalities if x.code in ambito.municipalities)
+                groups.append((ambito.code, members))
+        return groups
 
     @property
     def lead(self) -> Municipality:
@@ -244,6 +289,31 @@ def _check_codes(territory: Territory) -> None:
         if code in seen:
             raise problem(f"partners.{role}.code", f"{code!r} is already the code of {seen[code]}; codes must differ")
         seen[code] = f"the {role.replace('_', ' ')}"
+
+
+def _check_ambiti(territory: Territory) -> None:
+    municipalities = {m.code for m in territory.municipalities}
+    partners = {getattr(territory.partners, r).code for r in ("consortium", "employment_centre", "monitoring")}
+    member_of: dict[str, str] = {}
+    codes: set[str] = set()
+    for i, ambito in enumerate(territory.ambiti):
+        where = f"ambiti[{i}]"
+        if ambito.code in codes:
+            raise problem(f"{where}.code", f"{ambito.code!r} is the code of another ambito")
+        if ambito.code in partners or (ambito.code in municipalities and ambito.municipalities != (ambito.code,)):
+            raise problem(f"{where}.code", f"{ambito.code!r} is already a partner's or another municipality's code")
+        codes.add(ambito.code)
+        for j, code in enumerate(ambito.municipalities):
+            if code not in municipalities:
+                raise problem(f"{where}.municipalities[{j}]", f"{code!r} is not one of the territory's municipalities")
+            if code in member_of:
+                raise problem(
+                    f"{where}.municipalities[{j}]",
+                    f"{code!r} is already in the ambito {member_of[code]!r}: a municipality belongs to one ambito",
+                )
+            member_of[code] = ambito.code
+        if ambito.capofila not in ambito.municipalities:
+            raise problem(f"{where}.capofila", f"{ambito.capofila!r} must be one of the ambito's municipalities")
 
 
 def _check_rule_sets(territory: Territory, known: Mapping[str, RuleSet]) -> None:

@@ -131,6 +131,37 @@ CASES = [
         _set("partners.monitoring.code", "bari"),
         "partners.monitoring.code: 'bari' is already the code of the municipality Bari; codes must differ",
     ),
+    (
+        "municipality in two ambiti",
+        _set("ambiti.2.municipalities", ["mola-di-bari", "noicattaro", "capurso"]),
+        "ambiti[2].municipalities[2]: 'capurso' is already in the ambito 'ambito-triggiano': a municipality belongs"
+        " to one ambito",
+    ),
+    (
+        "capofila not a member",
+        _set("ambiti.1.capofila", "bari"),
+        "ambiti[1].capofila: 'bari' must be one of the ambito's municipalities",
+    ),
+    (
+        "ambito member unknown",
+        _set("ambiti.0.municipalities", ["bari", "lecce"]),
+        "ambiti[0].municipalities[1]: 'lecce' is not one of the territory's municipalities",
+    ),
+    (
+        "ambito code twice",
+        _set("ambiti.2.code", "ambito-triggiano"),
+        "ambiti[2].code: 'ambito-triggiano' is the code of another ambito",
+    ),
+    (
+        "ambito code taken by a partner",
+        _set("ambiti.0.code", "ati-cantiere"),
+        "ambiti[0].code: 'ati-cantiere' is already a partner's or another municipality's code",
+    ),
+    (
+        "unknown way of running referrals",
+        _set("referrals_services", "per_region"),
+        "referrals_services: must be 'per_municipality' or 'per_ambito' (got 'per_region')",
+    ),
     ("misspelt field", _set("target_internship", 30), "target_internship: is not a known field (check the spelling)"),
     ("missing field", _drop("phases"), "phases: is missing"),
     (

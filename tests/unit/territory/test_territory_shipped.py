@@ -128,3 +128,26 @@ def test_the_yaml_files_live_inside_the_package_so_the_wheel_ships_them():
 
 def test_a_territory_loaded_from_any_path_equals_the_shipped_one():
     assert load_territory(TERRITORIES_DIR / "bari-pilot.yaml") == territory_by_code("bari-pilot")
+
+
+def test_the_pilot_runs_one_referrals_service_per_ambito_as_it_was_organised() -> None:
+    pilot = territory_by_code("bari-pilot")
+    assert pilot.referrals_groups() == [
+        ("ambito-bari", ("bari",)),
+        ("ambito-mola-di-bari", ("mola-di-bari", "noicattaro", "rutigliano")),
+        ("ambito-triggiano", ("triggiano", "adelfia", "capurso", "cellamare", "valenzano")),
+    ]
+    assert {a.capofila for a in pilot.ambiti} == {"bari", "triggiano", "mola-di-bari"}  # who funded the pilot
+    assert pilot.ambito_of("capurso") is pilot.ambito("ambito-triggiano")
+
+
+def test_per_municipality_stays_the_default_and_a_municipality_in_no_ambito_runs_alone() -> None:
+    valdorsa = territory_by_code("valdorsa-demo")
+    assert [name for name, _ in valdorsa.referrals_groups()] == [m.code for m in valdorsa.municipalities]
+    per_ambito = valdorsa.model_copy(update={"referrals_services": "per_ambito"})
+    assert per_ambito.referrals_groups() == [
+        ("ambito-alta-valle", ("orsanera",)),
+        ("ambito-bassa-valle", ("ponte-sorbello", "castelmirtillo")),
+        ("fontebruna-alta", ("fontebruna-alta",)),
+    ]
+    assert valdorsa.ambito_of("fontebruna-alta") is None
