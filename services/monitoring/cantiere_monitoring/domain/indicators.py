@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -41,6 +41,12 @@ class Dimensions:
     municipalities: Sequence[str]
     districts: Sequence[str] = ()
     age_bands: Sequence[str] = ()
+    ambiti: Sequence[str] = ()  # the territory's ambiti territoriali sociali (none: no breakdown by ambito)
+    ambito_of: Mapping[str, str] = field(default_factory=dict)  # municipality -> its ambito
+
+    def ambito_key(self, municipality: str | None) -> str:
+        """The ambito breakdown's key for a municipality (NO_AMBITO outside every ambito, or unknown)."""
+        return self.ambito_of.get(municipality or "", NO_AMBITO)
 
 
 @dataclass(frozen=True)
@@ -68,9 +74,11 @@ class RawIndicators:
     hosts_recruited: int
     hosts_retained: int
     hosts_by: dict[str, dict[str, int]] = field(default_factory=dict)
+    ambito_of: Mapping[str, str] = field(default_factory=dict)  # to audit the ambiti with their municipalities
 
 
 UNKNOWN = "unknown"
+NO_AMBITO = "no_ambito"  # people of a municipality in no ambito (or of an unknown one)
 OTHER_MUNICIPALITIES = "other_municipalities"  # district breakdowns: people outside a municipality with districts
 
 
@@ -88,6 +96,8 @@ def _flow(reached: list[tuple[Journey, date]], dims: Dimensions) -> Flow:
         "quarter": _count(quarter_of(day) for _, day in reached),
         "month": _count(month_of(day) for _, day in reached),
     }
+    if dims.ambiti:
+        by["ambito"] = _count((dims.ambito_key(j.municipality) for j in people), dims.ambiti)
     if dims.districts:
         by["district"] = _count((j.district for j in people), dims.districts, OTHER_MUNICIPALITIES)
     if any(j.sector_code for j in people):
@@ -145,4 +155,5 @@ def compute(
             "site_municipality": _count((h.site_municipality for h in recruited), dims.municipalities),
             "sector": _count(h.sector_code for h in recruited),
         },
+        ambito_of=dims.ambito_of,
     )

@@ -10,7 +10,7 @@ and durations are shown only when at least `threshold` people stand behind them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from cantiere_monitoring.domain.cells import Bounds, Cell, suppression_for
@@ -21,7 +21,7 @@ from cantiere_monitoring.domain.disclosure import (
     report_level,
     suppress_series,
 )
-from cantiere_monitoring.domain.indicators import RawIndicators
+from cantiere_monitoring.domain.indicators import NO_AMBITO, RawIndicators
 from cantiere_monitoring.domain.network import SINK, SOURCE, Network, feasible_point, pinned_arcs
 from cantiere_monitoring.domain.procedure import PhaseDurations
 from cantiere_monitoring.domain.protection import UNPUBLISHED
@@ -92,13 +92,50 @@ def time_leak(total: Cell, quarters: SuppressedSeries | None, months: Suppressed
     return any(arcs[arc][2] or 0 < point[arc] < threshold for arc in pinned_arcs(net, bounds, point))
 
 
-def _flow_by(by: Mapping[str, Mapping[str, int]], total: Cell, threshold: int) -> dict[str, Any]:
-    """A flow's breakdowns; those by month, then by quarter, withheld while together they give a count away."""
+def nested_leak(
+    total: Cell,
+    coarse: SuppressedSeries | None,
+    fine: SuppressedSeries | None,
+    parent_of: Callable[[str], str],
+) -> bool:
+    """Whether a breakdown and a finer one nested in it (municipalities within ambiti) give a count away.
+
+    Each is audited alone against the headline, but an ambito is the sum of its municipalities: a
+    municipality one hides can be its ambito, shown by the other, minus its other, shown, members. So the
+    headline, the coarse cells and the fine cells are one network (total -> ambiti -> municipalities; a key a
+    published series does not list is 0), audited with the residual-cycle test: it gives a count away if
+    any hidden cell is pinned.
+    """
+    if coarse is None or fine is None:
+        return False
+    parents = sorted(set(coarse.cells) | {parent_of(key) for key in fine.cells})
+    node = {key: 2 + i for i, key in enumerate(parents)}
+    arcs: list[tuple[tuple[int, int], Bounds]] = [((SINK, SOURCE), total.bounds())]
+    for key in parents:
+        cell = coarse.cells.get(key)
+        arcs.append(((SOURCE, node[key]), cell.bounds() if cell else (0, 0)))
+    arcs += [((node[parent_of(key)], SINK), cell.bounds()) for key, cell in fine.cells.items()]
+    net = Network(2 + len(node), tuple(ends for ends, _ in arcs))
+    bounds = [known for _, known in arcs]
+    return bool(pinned_arcs(net, bounds, feasible_point(net, bounds)))
+
+
+def flow_breakdowns(
+    by: Mapping[str, Mapping[str, int]], total: Cell, threshold: int, ambito_of: Mapping[str, str]
+) -> dict[str, Any]:
+    """A flow's breakdowns; those by month, then by quarter, withheld while together they give a count away,
+    and the one by ambito while, read with the one by municipality, it does."""
     series = {dim: breakdown(counts, total, threshold) for dim, counts in by.items()}
     if time_leak(total, series.get("quarter"), series.get("month"), threshold):
         series.update(dict.fromkeys(series.keys() & {"month"}))
         if time_leak(total, series.get("quarter"), None, threshold):
             series.update(dict.fromkeys(series.keys() & {"quarter"}))
+
+    def parent(municipality: str) -> str:
+        return ambito_of.get(municipality, NO_AMBITO)
+
+    if nested_leak(total, series.get("ambito"), series.get("municipality"), parent):
+        series.update(dict.fromkeys(series.keys() & {"ambito"}))
     return {dim: s.to_dict() if s else PROGRAMME_LEVEL for dim, s in series.items()}
 
 
@@ -113,7 +150,7 @@ def publish_indicators(raw: RawIndicators, threshold: int, target: int, budget_c
         total = headline(flow.total, threshold)
         flows[name] = {
             "total": total.to_dict(),
-            "by": _flow_by(flow.by, total, threshold),
+            "by": flow_breakdowns(flow.by, total, threshold, raw.ambito_of),
         }
     categories: dict[str, Any] = {}
     totals = {

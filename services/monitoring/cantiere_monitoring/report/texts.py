@@ -48,14 +48,14 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "by": ("per", "by"),
     "programme_level": ("riportato solo a livello di programma", "reported at programme level only"),
     "programme_only": (
-        "In un anno o in un trimestre le ripartizioni per comune, municipio, fascia d'età e settore, e quelle per "
-        "esito, motivo, tipo di contratto e occupazione dopo il tirocinio, sono riportate solo a livello di "
+        "In un anno o in un trimestre le ripartizioni per comune, ambito, municipio, fascia d'età e settore, e "
+        "quelle per esito, motivo, tipo di contratto e occupazione dopo il tirocinio, sono riportate solo a livello di "
         "programma, come i conteggi che non hanno una ripartizione nel tempo (persone mai sospese, con presenze "
         "o indennità, aziende ospitanti, persone seguite dopo il tirocinio, casi e sforamenti della procedura): "
         "un anno è la somma dei suoi trimestri, e confrontandoli si potrebbero ricalcolare conteggi nascosti. "
         "Per lo stesso motivo un totale che le ripartizioni per trimestre e per mese del programma non "
         "determinano è riservato.",
-        "In a year or a quarter, the breakdowns by municipality, district, age band and sector, and those by "
+        "In a year or a quarter, the breakdowns by municipality, ambito, district, age band and sector, and those by "
         "outcome, reason, contract type and employment after the internship, are reported at programme level "
         "only, as are the counts that have no breakdown by time (people ever suspended, with attendance or "
         "allowances, host companies, people followed up after the internship, the procedure's cases and "
@@ -109,6 +109,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "declines_by_reason": ("Segnalazioni non accolte per motivo", "Declines by reason"),
     "municipality": ("comune", "municipality"),
     "district": ("municipio", "district"),
+    "ambito": ("ambito territoriale sociale", "social district (ambito)"),
     "age_band": ("fascia d'età", "age band"),
     "sector": ("settore", "sector"),
     "quarter": ("trimestre", "quarter"),

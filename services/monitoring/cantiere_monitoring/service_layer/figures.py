@@ -27,6 +27,8 @@ def dimensions(territory: Territory) -> Dimensions:
         municipalities=[m.code for m in territory.municipalities],
         districts=[d.code for m in territory.municipalities for d in m.districts],
         age_bands=[band.value for band in AgeBand],
+        ambiti=[a.code for a in territory.ambiti],
+        ambito_of={m: a.code for a in territory.ambiti for m in a.municipalities},
     )
 
 
