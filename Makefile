@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-PACKAGES := libs/events libs/runtime services/referrals services/placements services/monitoring
+PACKAGES := libs/events libs/runtime libs/web services/referrals services/placements services/monitoring
 DEPS := requirements-dev.txt $(addsuffix /pyproject.toml,$(PACKAGES))
 TERRITORY ?= bari-pilot
 NATS_PORT ?= 4322
@@ -36,7 +36,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy libs/events/cantiere_events libs/runtime/cantiere_runtime services/referrals/cantiere_referrals services/placements/cantiere_placements services/monitoring/cantiere_monitoring
+	$(BIN)/mypy libs/events/cantiere_events libs/runtime/cantiere_runtime libs/web/cantiere_web services/referrals/cantiere_referrals services/placements/cantiere_placements services/monitoring/cantiere_monitoring
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench

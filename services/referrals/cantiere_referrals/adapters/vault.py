@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -139,10 +140,30 @@ class Vault:
             raise VaultKeyError("the vault record cannot be opened with this key") from None
         return PersonalData.model_validate_json(plain)
 
+    async def surname_is(self, conn: AsyncConnection, person_id: str, surname_key: str) -> bool:
+        """Whether a person's surname, folded by ``search_key``, equals ``surname_key``: a yes or no, no identity.
+
+        A search calls this for each person in its scope and then reads, audited, only the people it found.
+        """
+        row = (await conn.execute(select(vault).where(vault.c.person_id == person_id))).first()
+        if row is None:
+            return False
+        try:
+            plain = self._aead.decrypt(row.nonce, row.ciphertext, person_id.encode())
+        except InvalidTag:
+            raise VaultKeyError("the vault record cannot be opened with this key") from None
+        return search_key(PersonalData.model_validate_json(plain).surname) == surname_key
+
     async def erase(self, conn: AsyncConnection, person_id: str) -> bool:
         """Delete a person's record; the read audit keeps its rows, which hold only ids and codes."""
         result = await conn.execute(delete(vault).where(vault.c.person_id == person_id))
         return bool(result.rowcount)
+
+
+def search_key(name: str) -> str:
+    """A name folded for comparison: no accents, case, spaces, apostrophes or hyphens ("D'Àngelo" = "dangelo")."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in decomposed if ch.isalnum() and not unicodedata.combining(ch)).casefold()
 
 
 async def reads_of(conn: AsyncConnection, person_id: str) -> list[dict[str, object]]:
