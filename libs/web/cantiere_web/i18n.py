@@ -101,7 +101,9 @@ def show_date(value: date | datetime | str | None) -> str:
         value = date.fromisoformat(value[:10])
     if isinstance(value, datetime):
         value = value.astimezone(ROME).date() if value.tzinfo else value.date()
-    return format_date(value, format="short" if current_locale.get() == "it" else "medium", locale=current_locale.get())
+    return format_date(
+        value, format="dd/MM/yyyy" if current_locale.get() == "it" else "medium", locale=current_locale.get()
+    )
 
 
 def show_datetime(value: datetime | str | None) -> str:

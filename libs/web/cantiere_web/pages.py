@@ -137,8 +137,14 @@ class Pages:
             role_names=ROLE_NAMES,
         )
 
-    def render(self, request: Request, template: str, *, status_code: int = 200, **context: Any) -> HTMLResponse:
-        """A page in the request's language, with the layout's header filled in."""
+    def render(
+        self, request: Request, template: str, *, status_code: int = 200, here: str | None = None, **context: Any
+    ) -> HTMLResponse:
+        """A page in the request's language, with the layout's header filled in.
+
+        ``here`` is the address of the page shown (the language switch returns to it): a page shown in
+        answer to a POST names the GET address it stands for.
+        """
         principal = signed_in_principal(request)
         page = self.env.get_template(template).render(
             request=request,
@@ -148,7 +154,7 @@ class Pages:
             locale=current_locale.get(),
             locales=[(code, LANGUAGE_NAMES[code]) for code in LOCALES],
             flashes=_take_flashes(request),
-            current_path=request.url.path,
+            current_path=here or request.url.path,
             sign_out_path=SIGN_OUT_PATH,
             **context,
         )

@@ -52,6 +52,7 @@ async def _caseload(request: Request, who: Principal, svc: Any, **extra: Any) ->
     return pages_of(request).render(
         request,
         "caseload.html",
+        here="/",
         page=page,
         page_url=page_url,
         mine=mine,
@@ -105,7 +106,13 @@ async def new_person(request: Request, who: Worker, svc: Service) -> Response:
 def _register_page(request: Request, who: Principal, svc: Any, form: Form, status_code: int = 200) -> Response:
     districts = [(d, d) for d in sorted(svc.districts or ())] if who.district is None else []
     return pages_of(request).render(
-        request, "register.html", status_code=status_code, form=form, labels=labels, districts=districts
+        request,
+        "register.html",
+        status_code=status_code,
+        here="/persone/nuova",
+        form=form,
+        labels=labels,
+        districts=districts,
     )
 
 

@@ -53,6 +53,7 @@ async def render_person(
         request,
         "person.html",
         status_code=status_code,
+        here=f"/persone/{person_id}",
         person=state,
         short_id=person_id[:8],
         identity=identity,
