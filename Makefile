@@ -5,12 +5,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-PACKAGES := libs/events libs/runtime services/referrals services/placements services/monitoring
+PACKAGES := libs/events libs/runtime libs/web services/referrals services/placements services/monitoring
 DEPS := requirements-dev.txt $(addsuffix /pyproject.toml,$(PACKAGES))
 TERRITORY ?= bari-pilot
 NATS_PORT ?= 4322
 
-.PHONY: venv up test check lint typecheck bench catalogue clean
+.PHONY: venv up test check lint typecheck bench catalogue translations bootstrap-italia clean
 
 venv: $(STAMP)
 
@@ -36,7 +36,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy libs/events/cantiere_events libs/runtime/cantiere_runtime services/referrals/cantiere_referrals services/placements/cantiere_placements services/monitoring/cantiere_monitoring
+	$(BIN)/mypy libs/events/cantiere_events libs/runtime/cantiere_runtime libs/web/cantiere_web services/referrals/cantiere_referrals services/placements/cantiere_placements services/monitoring/cantiere_monitoring
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench
@@ -44,6 +44,20 @@ bench: $(STAMP)
 catalogue: $(STAMP)
 	$(BIN)/cantiere-events catalogue --write README.md
 	$(BIN)/cantiere-events catalogue --write libs/events/README.md
+
+# Page texts: Italian message ids in the code and templates, English in each .po (compiled when a service starts).
+CATALOGUES := libs/web/cantiere_web services/referrals/cantiere_referrals
+translations: $(STAMP)
+	@mkdir -p var
+	@for dir in $(CATALOGUES); do \
+	  $(BIN)/pybabel -q extract -F libs/web/babel.cfg -k N_ --no-location --sort-output -o var/messages.pot $$dir && \
+	  $(BIN)/pybabel -q update -i var/messages.pot -d $$dir/locale -l en --ignore-obsolete -w 120 || exit 1; \
+	done
+	@echo "Now translate the empty and fuzzy entries of */locale/en/LC_MESSAGES/messages.po"
+
+# Maintainers only (needs npm): refresh the vendored Bootstrap Italia, e.g. `make bootstrap-italia VERSION=2.18.3`.
+bootstrap-italia:
+	libs/web/scripts/update-bootstrap-italia.sh $(VERSION)
 
 clean:
 	rm -rf $(VENV) var

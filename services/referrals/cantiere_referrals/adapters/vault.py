@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -183,6 +184,20 @@ class Vault:
             raise VaultKeyError("the vault record cannot be opened with this key") from None
         return PersonalData.model_validate_json(plain)
 
+    async def surname_is(self, conn: AsyncConnection, person_id: str, surname_key: str) -> bool:
+        """Whether a person's surname, folded by ``search_key``, equals ``surname_key``: a yes or no, no identity.
+
+        A search calls this for each person in its scope and then reads, audited, only the people it found.
+        """
+        row = (await conn.execute(select(vault).where(vault.c.person_id == person_id))).first()
+        if row is None:
+            return False
+        try:
+            plain = self._aead.decrypt(row.nonce, row.ciphertext, person_id.encode())
+        except InvalidTag:
+            raise VaultKeyError("the vault record cannot be opened with this key") from None
+        return search_key(PersonalData.model_validate_json(plain).surname) == surname_key
+
     async def erase(self, conn: AsyncConnection, person_id: str) -> bool:
         """Delete a person's record and keep-apart codes; the read audit keeps its rows (only ids and codes)."""
         await conn.execute(delete(keep_apart_codes).where(keep_apart_codes.c.person_id == person_id))
@@ -192,6 +207,12 @@ class Vault:
     async def people(self, conn: AsyncConnection) -> list[str]:
         """The ids of every person whose data the vault holds (not erased)."""
         return [r.person_id for r in await conn.execute(select(vault.c.person_id).order_by(vault.c.person_id))]
+
+
+def search_key(name: str) -> str:
+    """A name folded for comparison: no accents, case, spaces, apostrophes or hyphens ("D'Àngelo" = "dangelo")."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in decomposed if ch.isalnum() and not unicodedata.combining(ch)).casefold()
 
 
 async def reads_of(conn: AsyncConnection, person_id: str) -> list[dict[str, object]]:

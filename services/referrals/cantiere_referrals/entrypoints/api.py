@@ -12,6 +12,7 @@ from cantiere_runtime.webapp import base_app
 from fastapi import FastAPI
 
 from cantiere_referrals.bootstrap import SERVICE, Settings, build_referrals, build_runtime
+from cantiere_referrals.entrypoints.pages import install_referrals_pages
 from cantiere_referrals.entrypoints.routes import router
 
 
@@ -48,4 +49,5 @@ def create_app(settings: Settings, *, connect_nats: bool = True) -> FastAPI:
         app, service=Producer.REFERRALS, consumes=[(Producer.PLACEMENTS, Audience.PUBLIC)], server_url=settings.nats.url
     )
     app.include_router(router)
+    install_referrals_pages(app, settings)
     return app

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, union_all
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cantiere_referrals.adapters.tables import caseload as caseload_t
+from cantiere_referrals.adapters.tables import (
+    personal_data_reads,
+    timeline_consortium,
+    timeline_consortium_restricted,
+    timeline_local,
+)
 from cantiere_referrals.adapters.tables import referrals as referrals_t
-from cantiere_referrals.adapters.tables import timeline_consortium, timeline_consortium_restricted, timeline_local
 from cantiere_referrals.adapters.vault import reads_of
 
 
@@ -56,3 +62,25 @@ async def reads(engine: AsyncEngine, person_id: str) -> list[dict[str, Any]]:
     """The audit trail of personal-data reads of one person."""
     async with engine.connect() as conn:
         return await reads_of(conn, person_id)
+
+
+async def reads_between(
+    engine: AsyncEngine,
+    *,
+    district: str | None,
+    user_id: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[dict[str, Any]]:
+    """The audit trail of every personal-data read in the municipality (or the district), newest first."""
+    query = select(personal_data_reads)
+    if district:
+        people = select(caseload_t.c.person_id).where(caseload_t.c.district == district)
+        query = query.where(personal_data_reads.c.person_id.in_(people))
+    if user_id:
+        query = query.where(personal_data_reads.c.user_id == user_id)
+    if since:
+        query = query.where(personal_data_reads.c.read_at >= since)
+    if until:
+        query = query.where(personal_data_reads.c.read_at < until)
+    return await _rows(engine, query.order_by(personal_data_reads.c.read_at.desc(), personal_data_reads.c.id.desc()))
