@@ -6,14 +6,14 @@ import re
 from typing import Any
 
 from cantiere_runtime.auth import Principal
-from cantiere_runtime.errors import Conflict, UserFacingError
+from cantiere_runtime.errors import UserFacingError
 from cantiere_web import N_, Form, flash, gettext, page_router, paginate, text
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from cantiere_referrals.adapters.vault import PersonalData, ReadPurpose
-from cantiere_referrals.domain.errors import InvalidTaxCode
+from cantiere_referrals.domain.errors import InvalidTaxCode, TaxCodeAlreadyRegistered
 from cantiere_referrals.entrypoints import page_labels as labels
 from cantiere_referrals.entrypoints import views
 from cantiere_referrals.entrypoints.pages import Service, Worker, pages_of
@@ -141,10 +141,9 @@ async def register(request: Request, who: Worker, svc: Service) -> Response:
         return _register_page(request, who, svc, form, 422)
     try:
         person_id = await svc.register(who, data, profile.model_dump(), form.text("district"))
-    except Conflict as clash:
-        existing = getattr(clash, "person_id", None) or getattr(clash, "existing_person_id", None)
+    except TaxCodeAlreadyRegistered as clash:
         form.errors["tax_code"] = text(clash.message_it, clash.message_en)
-        form.values["existing_person_id"] = existing
+        form.values["existing_person_id"] = clash.existing_person_id  # None when the caller may not see them
         return _register_page(request, who, svc, form, 409)
     except UserFacingError as refused:
         field = {"invalid_birth_date": "birth_date", "unknown_district": "district"}.get(refused.code, "__all__")

@@ -1,7 +1,8 @@
 """Finding a person by tax code or surname: identity lives only in the vault, so every person found is an audited read.
 
-By tax code: the code typed is turned into the person's own keep-apart token (HMAC with the programme
-key), which the registration recorded; no vault entry is opened to look for it. By surname: the vault
+By tax code: the code typed, in any spelling, is turned into the person's own keep-apart token (HMAC of the
+canonical form with the programme key) and looked up in the index the registration wrote; no vault entry is
+opened to look for it. By surname: the vault
 answers yes or no for each person in the caller's scope without the identity leaving it. In both cases
 only the people found are read from the vault, each read recorded with who, when and the reason given,
 and the caller sees nothing of the others.
@@ -12,13 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cantiere_runtime.auth import Principal
-from cantiere_runtime.schema import events
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from cantiere_referrals.adapters.people_index import person_with_token
 from cantiere_referrals.adapters.tables import caseload
 from cantiere_referrals.adapters.vault import PersonalData, Reader, ReadPurpose, search_key
-from cantiere_referrals.domain import events as e
 from cantiere_referrals.domain.identity import valid_tax_code
 from cantiere_referrals.service_layer.access import may_see
 from cantiere_referrals.service_layer.handlers import Referrals
@@ -36,12 +36,10 @@ class Found:
 
 async def by_tax_code(svc: Referrals, principal: Principal, tax_code: str, purpose: ReadPurpose) -> list[Found]:
     """The person with this tax code, if the caller may see them (InvalidTaxCode for a malformed code)."""
-    token = svc.keys.token(valid_tax_code(tax_code))
-    query = select(events.c.aggregate_id, events.c.payload).where(events.c.event_type == e.PersonRegistered.event_type)
+    token = svc.keys.token(valid_tax_code(tax_code))  # any spelling: the token of the canonical form
     async with svc.engine.connect() as conn:
-        rows = (await conn.execute(query)).all()
-    candidates = [str(row.aggregate_id) for row in rows if (row.payload or {}).get("own_token") == token]
-    return await _read_found(svc, principal, candidates, purpose)
+        found = await person_with_token(conn, token)
+    return await _read_found(svc, principal, [found] if found else [], purpose)
 
 
 async def by_surname(svc: Referrals, principal: Principal, surname: str, purpose: ReadPurpose) -> list[Found]:
