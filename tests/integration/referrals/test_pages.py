@@ -84,6 +84,13 @@ def test_a_social_worker_registers_a_person_and_follows_the_referral(client: Tes
     assert PEOPLE["Oleandro Zampognaro"] not in page.text  # keep-apart entries are never shown back
     read = client.post(f"{person}/identita", data={"csrf_token": token, "motivo": "case_management"})
     assert read.status_code == 200 and "Quartarella" in read.text
+    code = PEOPLE["Oleandro Zampognaro"]
+    assert f"{code[:3]}{'•' * 12}{code[-1]}" in read.text and code not in read.text  # masked, after the audited read
+    another = {**constraints, "keep": "0", "keep_apart_tax_codes": PEOPLE["Ginestra Pervinchi"]}
+    assert client.post(f"{person}/vincoli", data=another).status_code == 303
+    assert "2 persone" in client.get(person).text  # the link kept, one added
+    assert client.post(f"{person}/vincoli", data={**constraints, "keep_apart_tax_codes": ""}).status_code == 303
+    assert "0 persone" in client.get(person).text  # nothing ticked, nothing typed: no link left
     withdrawn = client.post(f"{person}/segnalazione/ritiro", data={"csrf_token": token, "reason": "person_request"})
     assert withdrawn.status_code == 303
 

@@ -133,6 +133,11 @@ class Vault:
     ) -> tuple[str, ...]:
         """The keep-apart tax codes of a person (none kept: empty), after recording the read like ``read``."""
         await self._audit(conn, person_id, reader, purpose, now, ("keep_apart_tax_codes",))
+        return await self.open_keep_apart_codes(conn, person_id)
+
+    async def open_keep_apart_codes(self, conn: AsyncConnection, person_id: str) -> tuple[str, ...]:
+        """The sealed codes, unaudited: only for computations whose result carries no personal data (a count,
+        tokens). Anything that shows or returns the codes goes through ``read_keep_apart_codes``."""
         query = select(keep_apart_codes).where(keep_apart_codes.c.person_id == person_id)
         row = (await conn.execute(query)).first()
         if row is None:

@@ -19,7 +19,7 @@ from cantiere_referrals.domain.errors import InvalidTaxCode
 from cantiere_referrals.entrypoints import page_labels as labels
 from cantiere_referrals.entrypoints import views
 from cantiere_referrals.entrypoints.pages import Service, Worker, page_settings, pages_of
-from cantiere_referrals.service_layer.handlers import Referrals
+from cantiere_referrals.service_layer.handlers import KeepApartLinks, Referrals
 
 router = page_router()
 
@@ -44,9 +44,11 @@ async def render_person(
     status_code: int = 200,
     identity: PersonalData | None = None,
     identity_read: bool = False,
+    links: KeepApartLinks | None = None,
     forms: dict[str, Form] | None = None,
 ) -> Response:
     state = await svc.person(who, person_id)
+    kept_apart = await svc.keep_apart_count(who, person_id)
     timeline = await views.timeline(svc.engine, person_id)
     reads = await views.reads(svc.engine, person_id) if who.role is Role.MUNICIPAL_MANAGER else None
     return pages_of(request).render(
@@ -65,11 +67,15 @@ async def render_person(
         labels=labels,
         municipalities=page_settings(request).municipalities,
         is_manager=who.role is Role.MUNICIPAL_MANAGER,
-        keep_options=[
-            (str(i), gettext("Persona già registrata n. %(n)s") % {"n": i + 1})
-            for i in range(len(state.constraints.keep_apart_tokens if state.constraints else ()))
-        ],
+        kept_apart=kept_apart,
+        masked_links=[masked(code) for code in links.codes] if links else None,
+        keep_options=[(str(i), gettext("Persona già registrata n. %(n)s") % {"n": i + 1}) for i in range(kept_apart)],
     )
+
+
+def masked(tax_code: str) -> str:
+    """A tax code shown masked: the first three and the last character (enough to tell two links apart)."""
+    return tax_code[:3] + "•" * (len(tax_code) - 4) + tax_code[-1:]
 
 
 @router.get("/persone/{person_id}")
@@ -85,8 +91,10 @@ async def read_identity(request: Request, person_id: str, who: Worker, svc: Serv
     if reason not in labels.CHOSEN_READ_PURPOSES:
         form.add_error("motivo", gettext("Scegli il motivo per cui leggi i dati personali."))
         return await render_person(request, who, svc, person_id, status_code=422, forms={"identity": form})
-    _, data = await svc.read_personal_data(who, person_id, ReadPurpose(str(reason)))
-    return await render_person(request, who, svc, person_id, identity=data, identity_read=True)
+    purpose = ReadPurpose(str(reason))
+    _, data = await svc.read_personal_data(who, person_id, purpose)
+    links = await svc.keep_apart_links(who, person_id, purpose)
+    return await render_person(request, who, svc, person_id, identity=data, identity_read=True, links=links)
 
 
 Action = Callable[[Form], Awaitable[Any]]
@@ -172,22 +180,19 @@ async def record_constraints(request: Request, person_id: str, who: Worker, svc:
 
     async def action(f: Form) -> None:
         before = state.constraints
-        kept = [t for i, t in enumerate(before.keep_apart_tokens if before else ()) if str(i) in f.value("keep", [])]
         try:
-            new = [svc.keys.token(code) for code in f.lines("keep_apart_tax_codes")]
+            await svc.record_constraints(
+                who,
+                person_id,
+                f.lines("keep_apart_tax_codes"),
+                keep=[int(i) for i in f.value("keep", []) if str(i).isdigit()],
+                excluded_municipalities=tuple(f.value("excluded_municipalities", [])),
+                excluded_hosts=tuple(f.lines("excluded_hosts")),
+                hour_windows=before.hour_windows if before else (),
+                max_hours_per_week=f.text("max_hours_per_week"),
+            )
         except InvalidTaxCode:
             f.add_error("keep_apart_tax_codes", gettext("Uno dei codici fiscali non è valido: controllalo."))
-            return
-        hours = f.text("max_hours_per_week")
-        command = c.RecordSafetyConstraints(
-            excluded_municipalities=tuple(f.value("excluded_municipalities", [])),
-            excluded_hosts=tuple(f.lines("excluded_hosts")),
-            keep_apart_tokens=tuple(kept + new),
-            key_id=svc.keys.key_id if kept or new else None,
-            hour_windows=before.hour_windows if before else (),
-            max_hours_per_week=hours,  # type: ignore[arg-type]
-        )
-        await svc.handle(who, person_id, command)
 
     return await _act(request, who, svc, person_id, "constraints", form, action, N_("Vincoli di sicurezza registrati."))
 

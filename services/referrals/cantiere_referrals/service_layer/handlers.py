@@ -58,6 +58,17 @@ class Keys:
         return tuple(dict.fromkeys(tokens))
 
 
+@dataclass(frozen=True)
+class KeepApartLinks:
+    """The people a person must be kept apart from, as the municipality holds them."""
+
+    codes: tuple[str, ...] = ()  # tax codes as typed, sealed in the vault
+    legacy_tokens: tuple[str, ...] = ()  # links recorded before the codes were kept: tokens only
+
+    def __len__(self) -> int:
+        return len(self.codes) + len(self.legacy_tokens)
+
+
 @dataclass
 class Referrals:
     """Every command and audited read of one municipality's referrals service."""
@@ -188,22 +199,69 @@ class Referrals:
         return True
 
     async def record_constraints(
-        self, principal: Principal, person_id: str, keep_apart_tax_codes: list[str], **fields: Any
+        self,
+        principal: Principal,
+        person_id: str,
+        keep_apart_tax_codes: Sequence[str],
+        *,
+        keep: Sequence[int] | None = None,
+        **fields: Any,
     ) -> Person:
         """Record safety constraints; tax codes of people to keep apart become tokens on the bus and are kept
-        only sealed in the vault (so the tokens can be made again), in the same transaction."""
-        codes = tuple(dict.fromkeys(valid_tax_code(code) for code in keep_apart_tax_codes))
-        tokens = self.keys.link_tokens(codes)
-        command = c.RecordSafetyConstraints(keep_apart_tokens=tokens, key_id=self.keys.key_id, **fields)
+        only sealed in the vault (so the tokens can be made again), in the same transaction.
+
+        ``keep`` (the pages): the positions of the links already held (``keep_apart_links``) that stay, the
+        typed codes being added to them; without it the typed codes replace every link (the JSON API).
+        """
+        new_codes = [valid_tax_code(code) for code in keep_apart_tax_codes]
         now = self.clock()
         async with self.engine.begin() as conn:
             state, version = await self.load(person_id, conn)
             visible(principal, state)
+            legacy: list[str] = []
+            if keep is not None:
+                held = await self._links(conn, principal, person_id, state, ReadPurpose.CASE_MANAGEMENT)
+                entries: list[str] = [*held.codes, *held.legacy_tokens]
+                chosen = [entries[i] for i in sorted(set(keep)) if 0 <= i < len(entries)]
+                legacy = [t for t in chosen if t in held.legacy_tokens]
+                new_codes = [t for t in chosen if t in held.codes] + new_codes
+            codes = tuple(dict.fromkeys(new_codes))
+            tokens = tuple(dict.fromkeys([*self.keys.link_tokens(codes), *legacy]))
+            command = c.RecordSafetyConstraints(keep_apart_tokens=tokens, key_id=self.keys.key_id, **fields)
             result = await self._record(conn, principal, person_id, command, now, state, version)
             await self.vault.store_keep_apart_codes(conn, person_id, codes, now)
         self.on_commit()
         assert result is not None
         return result
+
+    async def keep_apart_links(self, principal: Principal, person_id: str, purpose: ReadPurpose) -> KeepApartLinks:
+        """The links of a person as the municipality holds them: an audited read of the sealed tax codes."""
+        async with self.engine.begin() as conn:
+            state = visible(principal, (await self.load(person_id, conn))[0])
+            return await self._links(conn, principal, person_id, state, purpose)
+
+    async def keep_apart_count(self, principal: Principal, person_id: str) -> int:
+        """How many people the person must be kept apart from (no tax code leaves the vault, so no audit)."""
+        async with self.engine.connect() as conn:
+            state = visible(principal, (await self.load(person_id, conn))[0])
+            codes = await self.vault.open_keep_apart_codes(conn, person_id)
+        derived = self._derived_tokens(codes)
+        tokens = state.constraints.keep_apart_tokens if state.constraints else ()
+        return len(codes) + sum(1 for t in tokens if t not in derived)
+
+    async def _links(
+        self, conn: AsyncConnection, principal: Principal, person_id: str, state: Person, purpose: ReadPurpose
+    ) -> KeepApartLinks:
+        codes = await self.vault.read_keep_apart_codes(conn, person_id, self._reader(principal), purpose, self.clock())
+        derived = self._derived_tokens(codes)
+        tokens = state.constraints.keep_apart_tokens if state.constraints else ()
+        return KeepApartLinks(codes, tuple(t for t in tokens if t not in derived))
+
+    def _derived_tokens(self, codes: Sequence[str]) -> set[str]:
+        """Every token the codes make, canonical and as written, whatever the typed-token setting is now."""
+        return {identifiers.keep_apart_token(code, self.keys.programme_key) for code in codes} | {
+            identifiers.typed_token(code, self.keys.programme_key) for code in codes
+        }
 
     async def submit(self, principal: Principal, person_id: str) -> str:
         """Submit a referral with the age band as of today (the birth date is read from the vault, audited)."""
