@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from cantiere_runtime.auth import Principal, Role
-from cantiere_runtime.identity.dev_provider import create_dev_provider
-from cantiere_runtime.identity.keys import mint_token, new_signing_key, public_jwks
+from cantiere_runtime.identity.dev_provider import create_dev_provider, key_path
+from cantiere_runtime.identity.keys import load_or_create_key, mint_token, new_signing_key, public_jwks
 from cantiere_runtime.nats_server import free_port
 from cantiere_runtime.territory import Territory
 from joserfc.jwk import ECKey
@@ -74,9 +74,16 @@ class RunningProvider:
     """The development provider on a free loopback port."""
 
     base_url: str
+    data_dir: Path
 
     def issuer(self, partner: str) -> str:
         return f"{self.base_url}/{partner}"
+
+    def bearer(self, principal: Principal, audience: str) -> dict[str, str]:
+        """A token signed with the provider's own key of the principal's partner (as `cantiere token` does)."""
+        key = load_or_create_key(key_path(self.data_dir, principal.partner))
+        token = mint_token(key, principal, issuer=self.issuer(principal.partner), audience=audience)
+        return {"Authorization": f"Bearer {token}"}
 
     def settings(self, partner: str, audience: str, **extra: Any) -> dict[str, Any]:
         return {"partner": partner, "issuer": self.issuer(partner), "audience": audience, "development": True, **extra}
@@ -93,7 +100,7 @@ def dev_provider(territory: Territory, data_dir: Path) -> Iterator[RunningProvid
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield RunningProvider(base)
+        yield RunningProvider(base, data_dir)
     finally:
         server.shutdown()
         thread.join(5)

@@ -42,19 +42,19 @@ class SessionRegistry:
     """The open sessions of this process, ended by logout or by ``idle_seconds`` without a request."""
 
     def __init__(self, idle_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.idle_seconds, self._clock = idle_seconds, clock
+        self.idle_seconds, self.clock = idle_seconds, clock
         self._open: dict[str, OpenSession] = {}
 
     def open(self, principal: dict[str, Any], issuer: str, id_token: str | None) -> str:
         self._expire()
         sid = secrets.token_urlsafe(32)
-        self._open[sid] = OpenSession(principal, self._clock(), issuer, id_token)
+        self._open[sid] = OpenSession(principal, self.clock(), issuer, id_token)
         return sid
 
     def touch(self, sid: str, principal: object) -> bool:
         """Whether ``sid`` is open for this principal; using it keeps it open for another idle period."""
         found = self._open.get(sid)
-        now = self._clock()
+        now = self.clock()
         if found is None or now - found.last_seen > self.idle_seconds or found.principal != principal:
             self._open.pop(sid, None)
             return False
@@ -65,7 +65,7 @@ class SessionRegistry:
         return self._open.pop(sid, None)
 
     def _expire(self) -> None:
-        now = self._clock()
+        now = self.clock()
         for sid in [sid for sid, s in self._open.items() if now - s.last_seen > self.idle_seconds]:
             del self._open[sid]
 
