@@ -15,10 +15,13 @@ from typing import Any
 import httpx
 import nats
 from cantiere_placements.domain.rules import add_months
-from cantiere_runtime.auth import Principal, Role, mint_token
+from cantiere_runtime.auth import Principal, Role
 from cantiere_runtime.bus import PUBLIC_STREAM, RESTRICTED_STREAM
+from cantiere_runtime.identity.dev_users import audience_for
 from cantiere_runtime.territory import TERRITORIES_DIR, territory_by_code
 from nats.js.errors import NotFoundError
+
+from tests.support.identity import TEST_ISSUERS
 
 from .people import BARI, MOLA, Invented
 from .processes import Fleet
@@ -29,12 +32,17 @@ EMPLOYMENT_CENTRE = TERRITORY.partners.employment_centre.code
 MONITORING = TERRITORY.partners.monitoring.code
 THRESHOLD = TERRITORY.disclosure_threshold
 PROGRAMME_KEY = secrets.token_hex(32)
-SECRET = secrets.token_hex(32)
 
 
 def bearer(role: Role, partner: str, user: str, host_id: str | None = None) -> dict[str, str]:
-    token = mint_token(SECRET, Principal(user_id=user, role=role, partner=partner, host_id=host_id))
-    return {"Authorization": f"Bearer {token}"}
+    principal = Principal(user_id=user, role=role, partner=partner, host_id=host_id)
+    return TEST_ISSUERS.bearer(principal, audience_for(TERRITORY, partner))
+
+
+def trusting(*partners: str) -> dict[str, str]:
+    """The environment of a service trusting these partners' test issuers."""
+    issuers = [TEST_ISSUERS.issuer(p, audience_for(TERRITORY, p)) for p in partners]
+    return {"CANTIERE_OIDC_ISSUERS": json.dumps(issuers)}
 
 
 WORKER = {BARI: bearer(Role.SOCIAL_WORKER, BARI, "sw-bari-1"), MOLA: bearer(Role.SOCIAL_WORKER, MOLA, "sw-mola-1")}
@@ -60,15 +68,18 @@ def running_today(directory: Path, today: date) -> Path:
 
 
 def start_programme(processes: Fleet, nats_url: str, today: date) -> None:
-    common = {"CANTIERE_NATS__URL": nats_url, "CANTIERE_TOKEN_SECRET": SECRET, "CANTIERE_TERRITORY": TERRITORY.code}
+    common = {"CANTIERE_NATS__URL": nats_url, "CANTIERE_TERRITORY": TERRITORY.code}
     for municipality in (BARI, MOLA):
         processes.start(municipality, "cantiere_referrals", {
-            **common, "CANTIERE_PARTNER": municipality, "CANTIERE_PROGRAMME_KEY": PROGRAMME_KEY,
+            **common, **trusting(municipality), "CANTIERE_PARTNER": municipality,
+            "CANTIERE_PROGRAMME_KEY": PROGRAMME_KEY,
             "CANTIERE_VAULT_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
         })  # fmt: skip
-    processes.start("placements", "cantiere_placements", {**common, "CANTIERE_PARTNER": CONSORTIUM})
+    processes.start("placements", "cantiere_placements", {
+        **common, **trusting(CONSORTIUM, EMPLOYMENT_CENTRE), "CANTIERE_PARTNER": CONSORTIUM,
+    })  # fmt: skip
     processes.start("monitoring", "cantiere_monitoring", {
-        **common, "CANTIERE_PARTNER": MONITORING,
+        **common, **trusting(MONITORING), "CANTIERE_PARTNER": MONITORING,
         "CANTIERE_TERRITORY_FILE": str(running_today(processes.directory, today)),
     })  # fmt: skip
 

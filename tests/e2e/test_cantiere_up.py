@@ -11,6 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import httpx
 import pytest
 from cantiere_runtime.nats_server import free_port
 
@@ -53,6 +54,8 @@ def test_up_starts_every_service_healthy_and_ctrl_c_leaves_no_process(tmp_path: 
         for port in ports:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:
                 assert response.status == 200
+        assert any(line.startswith("identity (development)") and line.endswith(" ok") for line in lines)
+        signed_in_through_the_development_provider(tmp_path / "var")
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(30)
@@ -61,3 +64,25 @@ def test_up_starts_every_service_healthy_and_ctrl_c_leaves_no_process(tmp_path: 
     assert not [p for p in [nats_port, *ports] if _port_open(p)], "a process still listens after Ctrl-C"
     leftover = subprocess.run(["pgrep", "-f", str(tmp_path)], capture_output=True, text=True).stdout.split()
     assert not [pid for pid in leftover if int(pid) != os.getpid()], "a process of the run is still alive"
+
+
+def signed_in_through_the_development_provider(data_dir: Path) -> None:
+    """A person signs in at Bari's referrals service through Bari's development issuer; `cantiere token` signs a
+    token Bari's service accepts and Mola's refuses."""
+    with httpx.Client(follow_redirects=True, timeout=10) as browser:
+        page = browser.get("http://127.0.0.1:8300/accedi?next=/caseload")
+        assert page.url.path == "/bari/authorize" and "Municipio I" in page.text
+        back = browser.post(str(page.url), data={"user": "demo-bari-sw-2"}, follow_redirects=False)
+        assert back.headers["location"].startswith("http://127.0.0.1:8300/auth/callback?code=")
+        signed_in = browser.get(back.headers["location"], follow_redirects=False)
+        assert (signed_in.status_code, signed_in.headers["location"]) == (303, "/caseload"), signed_in.text
+        again = browser.get("http://127.0.0.1:8300/accedi?next=/caseload", follow_redirects=False)
+        assert (again.status_code, again.headers["location"]) == (303, "/caseload")  # the session is open
+    cantiere = Path(sys.executable).parent / "cantiere"
+    token = subprocess.run(
+        [str(cantiere), "token", "--role", "social_worker", "--partner", "bari", "--data-dir", str(data_dir)],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    headers = {"Authorization": f"Bearer {token}"}
+    assert httpx.get("http://127.0.0.1:8300/caseload", headers=headers).status_code == 200
+    assert httpx.get("http://127.0.0.1:8301/caseload", headers=headers).status_code == 401

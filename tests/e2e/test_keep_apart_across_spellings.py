@@ -27,7 +27,7 @@ from tests.integration.referrals.invented import tax_code, vat_number
 
 from .people import Invented, InventedHost
 from .processes import fleet, until
-from .programme import CONSORTIUM, PROGRAMME_KEY, SECRET, TERRITORY, Api, bearer, restricted_consumed
+from .programme import CONSORTIUM, PROGRAMME_KEY, TERRITORY, Api, bearer, restricted_consumed, trusting
 
 pytestmark = pytest.mark.slow
 
@@ -124,17 +124,18 @@ def person(n: int, first: str, surname: str, born: date, female: bool) -> tuple[
 async def test_keep_apart_holds_across_municipalities_whatever_spelling_is_typed(nats_url: str, tmp_path: Path) -> None:
     common: dict[str, Any] = {
         "CANTIERE_NATS__URL": nats_url,
-        "CANTIERE_TOKEN_SECRET": SECRET,
         "CANTIERE_TERRITORY": TERRITORY.code,
         "CANTIERE_PROGRAMME_KEY": PROGRAMME_KEY,
     }
     with fleet(tmp_path) as processes:
         for municipality in (BARI, CAPURSO):
             processes.start(municipality, "cantiere_referrals", {
-                **common, "CANTIERE_PARTNER": municipality,
+                **common, **trusting(municipality), "CANTIERE_PARTNER": municipality,
                 "CANTIERE_VAULT_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
             })  # fmt: skip
-        processes.start("placements", "cantiere_placements", {**common, "CANTIERE_PARTNER": CONSORTIUM})
+        processes.start(
+            "placements", "cantiere_placements", {**common, **trusting(CONSORTIUM), "CANTIERE_PARTNER": CONSORTIUM}
+        )
         await processes.healthy(timeout=40)
         s = processes.services
         async with httpx.AsyncClient(timeout=10) as http:

@@ -1,21 +1,20 @@
-"""Bearer tokens signed by the deployment (HS256 JWT) carrying user id, role and partner; FastAPI checks."""
+"""Who calls and what they may do: roles, the principal, and the FastAPI checks on bearer tokens.
+
+Tokens are verified against the OpenID Connect issuers the service trusts (identity/verify.py); the app's
+``state.verifier`` holds them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated
 
-import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
 from cantiere_runtime.errors import Forbidden, Unauthenticated
-
-ALGORITHM = "HS256"
-ISSUER = "cantiere"
 
 
 class Role(StrEnum):
@@ -41,55 +40,17 @@ class Principal(BaseModel):
     host_id: str | None = None
 
 
-def mint_token(
-    secret: str, principal: Principal, *, ttl: timedelta = timedelta(hours=8), now: datetime | None = None
-) -> str:
-    """A signed bearer token for a principal (the ``cantiere token`` command uses this in development)."""
-    issued = now or datetime.now(UTC)
-    claims = {
-        "iss": ISSUER,
-        "sub": principal.user_id,
-        "role": principal.role.value,
-        "partner": principal.partner,
-        "iat": int(issued.timestamp()),
-        "exp": int((issued + ttl).timestamp()),
-    }
-    if principal.district:
-        claims["district"] = principal.district
-    if principal.host_id:
-        claims["host_id"] = principal.host_id
-    return jwt.encode(claims, secret, algorithm=ALGORITHM)
-
-
-def verify_token(secret: str, token: str) -> Principal:
-    """The principal of a valid token; Unauthenticated with a plain message otherwise."""
-    try:
-        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], issuer=ISSUER, options={"require": ["exp", "sub"]})
-        return Principal(
-            user_id=claims["sub"],
-            role=Role(claims["role"]),
-            partner=claims["partner"],
-            district=claims.get("district"),
-            host_id=claims.get("host_id"),
-        )
-    except jwt.ExpiredSignatureError:
-        raise Unauthenticated(
-            "La sessione è scaduta: accedi di nuovo.", "Your session expired: sign in again."
-        ) from None
-    except (jwt.InvalidTokenError, KeyError, ValueError):
-        raise Unauthenticated("Credenziali non valide.", "Invalid credentials.") from None
-
-
 _bearer = HTTPBearer(auto_error=False)
 
 
-def current_principal(
+async def current_principal(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Principal:
-    """FastAPI dependency: the verified caller (the app's state holds the secret)."""
+    """FastAPI dependency: the caller, verified against the issuers this service trusts (``state.verifier``)."""
     if credentials is None:
         raise Unauthenticated("Accesso richiesto.", "Authentication required.")
-    return verify_token(request.app.state.token_secret, credentials.credentials)
+    principal: Principal = await request.app.state.verifier.verify(credentials.credentials)
+    return principal
 
 
 def require(*roles: Role, same_partner: bool = True) -> Callable[..., Principal]:

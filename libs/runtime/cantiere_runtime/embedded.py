@@ -1,10 +1,11 @@
-"""The embedded default: a local nats-server, the streams, and every service of a territory as child processes."""
+"""The embedded default: a local nats-server, the streams, the development identity provider, and every service
+of a territory as child processes."""
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
-import secrets
 import signal
 import subprocess
 import sys
@@ -23,6 +24,7 @@ DEFAULT_NATS_PORT = 4322  # not 4222: a machine may already run its own NATS the
 PLACEMENTS_PORT = 8100
 MONITORING_PORT = 8200
 REFERRALS_FIRST_PORT = 8300
+DEV_IDP_PORT = 8900
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class ServicePlan:
     partner: str
     port: int
     extra_env: dict[str, str] = field(default_factory=dict)
+    signs_in: tuple[str, ...] = ()  # the partners whose people sign in here (their issuers are trusted)
 
     @property
     def url(self) -> str:
@@ -42,24 +45,35 @@ class ServicePlan:
 
 def plan_services(territory: Territory) -> list[ServicePlan]:
     """The services of a territory, on the fixed default ports, skipping packages that are not installed."""
+    consortium, centre = territory.partners.consortium.code, territory.partners.employment_centre.code
+    monitoring = territory.partners.monitoring.code
     plans = [
-        ServicePlan("placements", "cantiere_placements", territory.partners.consortium.code, PLACEMENTS_PORT),
-        ServicePlan("monitoring", "cantiere_monitoring", territory.partners.monitoring.code, MONITORING_PORT),
+        ServicePlan("placements", "cantiere_placements", consortium, PLACEMENTS_PORT, signs_in=(consortium, centre)),
+        ServicePlan("monitoring", "cantiere_monitoring", monitoring, MONITORING_PORT, signs_in=(monitoring,)),
     ]
     for offset, town in enumerate(territory.municipalities):
         port = REFERRALS_FIRST_PORT + offset
-        plans.append(ServicePlan(f"referrals {town.code}", "cantiere_referrals", town.code, port))
+        plans.append(
+            ServicePlan(f"referrals {town.code}", "cantiere_referrals", town.code, port, signs_in=(town.code,))
+        )
     return [p for p in plans if importlib.util.find_spec(p.module) is not None]
 
 
-def token_secret(data_dir: Path) -> str:
-    """The development token secret of this data folder (made once, kept in var/token-secret)."""
-    path = data_dir / "token-secret"
-    if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+def dev_issuers(territory: Territory, plan: ServicePlan, idp_url: str) -> list[dict[str, object]]:
+    """The development provider's issuers a service trusts (CANTIERE_OIDC_ISSUERS of its process)."""
+    from cantiere_runtime.identity.dev_provider import issuer_url
+    from cantiere_runtime.identity.dev_users import audience_for, partner_name
+
+    return [
+        {
+            "partner": partner,
+            "issuer": issuer_url(idp_url, partner),
+            "audience": audience_for(territory, partner),
+            "label": partner_name(territory, partner),
+            "development": True,
+        }
+        for partner in plan.signs_in
+    ]
 
 
 def _healthy(url: str) -> bool:
@@ -77,8 +91,14 @@ class EmbeddedSystem:
     data_dir: Path
     territory_code: str
     nats_port: int = DEFAULT_NATS_PORT
+    idp_port: int = DEV_IDP_PORT
     processes: list[tuple[ServicePlan, subprocess.Popen[bytes]]] = field(default_factory=list)
     nats: NatsServer | None = None
+    idp: subprocess.Popen[bytes] | None = None
+
+    @property
+    def idp_url(self) -> str:
+        return f"http://127.0.0.1:{self.idp_port}"
 
     def start_nats(self) -> NatsServer:
         (self.data_dir / "log").mkdir(parents=True, exist_ok=True)
@@ -87,9 +107,25 @@ class EmbeddedSystem:
         ).start()
         return self.nats
 
+    def start_identity_provider(self, timeout: float = 15.0) -> bool:
+        """The development identity provider in its own process; whether it answered in time."""
+        (self.data_dir / "log").mkdir(parents=True, exist_ok=True)
+        log = open(self.data_dir / "log" / "dev-idp.log", "ab")  # noqa: SIM115
+        command = [sys.executable, "-m", "cantiere_runtime.cli", "dev-idp", "--territory", self.territory_code,
+                   "--data-dir", str(self.data_dir), "--port", str(self.idp_port)]  # fmt: skip
+        self.idp = subprocess.Popen(command, stdout=log, stderr=log, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.idp.poll() is None:
+            if _healthy(self.idp_url):
+                return True
+            time.sleep(0.2)
+        return False
+
     def start_services(self, plans: list[ServicePlan]) -> None:
+        from cantiere_runtime.territory import territory_by_code
+
         assert self.nats is not None
-        secret = token_secret(self.data_dir)
+        territory = territory_by_code(self.territory_code)
         (self.data_dir / "db").mkdir(parents=True, exist_ok=True)
         for plan in plans:
             env = {
@@ -99,7 +135,8 @@ class EmbeddedSystem:
                 "CANTIERE_HTTP_PORT": str(plan.port),
                 "CANTIERE_DATABASE_URL": f"sqlite:///{self.data_dir / 'db' / (plan.label.replace(' ', '-') + '.db')}",
                 "CANTIERE_NATS__URL": self.nats.url,
-                "CANTIERE_TOKEN_SECRET": secret,
+                "CANTIERE_OIDC_ISSUERS": json.dumps(dev_issuers(territory, plan, self.idp_url)),
+                "CANTIERE_PUBLIC_URL": plan.url,
                 "CANTIERE_LOG_FORMAT": "json",
                 **plan.extra_env,
             }
@@ -130,6 +167,19 @@ class EmbeddedSystem:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(5)
         self.processes.clear()
+        if self.idp is not None:
+            _stop(self.idp)
+            self.idp = None
         if self.nats is not None:
             self.nats.stop()
             self.nats = None
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(5)

@@ -15,12 +15,16 @@ from pydantic_settings import (
 )
 
 from cantiere_runtime.bus import NatsSettings
-
-DEV_TOKEN_SECRET = "cantiere-development-only-secret-change-me"  # noqa: S105 - refused outside development
+from cantiere_runtime.identity.issuers import IssuerSettings
 
 
 class ServiceSettings(BaseSettings):
-    """What every service reads at start: its partner code, database, NATS identity, HTTP address, secrets.
+    """What every service reads at start: its partner code, database, NATS identity, HTTP address, sign-in.
+
+    ``oidc_issuers`` names the OpenID Connect issuers this service trusts, each bound to one partner
+    (``CANTIERE_OIDC_ISSUERS`` as a JSON list, or ``[[oidc_issuers]]`` tables in the TOML file); with none,
+    every token is refused. ``public_url`` is the address users reach the service at (the sign-in redirect
+    URI is ``{public_url}/auth/callback``; an https URL makes the session cookie Secure).
 
     Environment variables use the ``CANTIERE_`` prefix and ``__`` for nesting
     (``CANTIERE_NATS__URL``); ``CANTIERE_SETTINGS_FILE`` may name a TOML file
@@ -36,7 +40,11 @@ class ServiceSettings(BaseSettings):
     nats: NatsSettings = NatsSettings()
     http_host: str = "127.0.0.1"
     http_port: int = 8000
-    token_secret: SecretStr = SecretStr(DEV_TOKEN_SECRET)
+    oidc_issuers: tuple[IssuerSettings, ...] = ()
+    public_url: str | None = None
+    session_secret: SecretStr | None = None  # signs the session cookie; unset: a random one per process
+    session_idle_minutes: float = Field(default=30.0, gt=0)  # a browser session unused this long ends
+    token_secret: SecretStr | None = None  # retired shared secret: ignored, and refused in production
     environment: Literal["development", "test", "production"] = "development"
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: str = "INFO"
@@ -57,6 +65,18 @@ class ServiceSettings(BaseSettings):
         return tuple(sources)
 
     def check_production(self) -> None:
-        """Refuse to run in production with the development token secret."""
-        if self.environment == "production" and self.token_secret.get_secret_value() == DEV_TOKEN_SECRET:
-            raise ValueError("CANTIERE_TOKEN_SECRET must be set in production: the development secret is public")
+        """Refuse to run in production with the development identity provider, test keys or a shared secret."""
+        if self.environment != "production":
+            return
+        problems = [problem for issuer in self.oidc_issuers for problem in issuer.production_problems()]
+        if not self.oidc_issuers:
+            problems.append("CANTIERE_OIDC_ISSUERS must name the partner's identity provider")
+        if self.token_secret is not None:
+            problems.append("CANTIERE_TOKEN_SECRET is no longer used (tokens are verified with the IdP's keys)")
+        if not (self.public_url or "").startswith("https://"):
+            problems.append("CANTIERE_PUBLIC_URL must be the service's https address")
+        if problems:
+            raise ValueError(
+                "Configurazione di accesso non valida in produzione / sign-in not fit for production: "
+                + "; ".join(problems)
+            )

@@ -8,12 +8,16 @@ authorization-code flow with PKCE against the partner's issuer), kept (signed co
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, FastAPI, Request
 
 from cantiere_runtime.auth import Principal, Role
 from cantiere_runtime.errors import Forbidden
+from cantiere_runtime.sessions import csrf_token_of
+
+if TYPE_CHECKING:
+    from cantiere_runtime.settings import ServiceSettings
 
 SESSION_PRINCIPAL = "principal"  # the session key holding the signed-in principal (a Principal's model_dump)
 CSRF_FIELD = "csrf_token"  # the hidden form field every POST form carries
@@ -46,3 +50,15 @@ def require_page(*roles: Role, same_partner: bool = True) -> Callable[..., Princ
         return principal
 
     return check
+
+
+def csrf_token(request: Request) -> str:
+    """The CSRF token of this browser session (stable for the session): put it in every form as ``CSRF_FIELD``."""
+    return csrf_token_of(request.session)
+
+
+def install_sign_in(app: FastAPI, settings: ServiceSettings) -> None:
+    """Sessions, the CSRF check on every cookie-authenticated POST, and /accedi, /auth/callback, /esci, /uscito."""
+    from cantiere_runtime.signin_flow import install
+
+    install(app, settings)

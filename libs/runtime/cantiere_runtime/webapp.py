@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import structlog
@@ -14,6 +14,8 @@ from sqlalchemy import text
 
 from cantiere_runtime.bus import is_connected
 from cantiere_runtime.errors import UserFacingError
+from cantiere_runtime.identity.issuers import IssuerSettings
+from cantiere_runtime.identity.verify import TokenVerifier
 from cantiere_runtime.logging import bound
 from cantiere_runtime.store import ConcurrencyError
 
@@ -112,12 +114,15 @@ def install_health(app: FastAPI) -> None:
         return JSONResponse(body, status_code=200 if ok else 503)
 
 
-def base_app(*, title: str, service_name: str, partner: str, token_secret: str, **kwargs: Any) -> FastAPI:
-    """A FastAPI app with Cantiere's error answers, request context and health routes."""
+def base_app(
+    *, title: str, service_name: str, partner: str, issuers: Sequence[IssuerSettings], **kwargs: Any
+) -> FastAPI:
+    """A FastAPI app with Cantiere's error answers, request context, health routes and the token verifier of
+    the issuers this service trusts."""
     app = FastAPI(title=title, **kwargs)
     app.state.service_name = service_name
     app.state.partner = partner
-    app.state.token_secret = token_secret
+    app.state.verifier = TokenVerifier(issuers)
     install_error_handlers(app)
     install_request_context(app)
     install_health(app)

@@ -20,12 +20,13 @@ from cantiere_events.contract import PUBLIC
 from cantiere_events.referrals import ConsentRecorded
 from cantiere_placements.bootstrap import load_settings
 from cantiere_placements.entrypoints.api import create_app
-from cantiere_runtime.auth import Principal, Role, mint_token
+from cantiere_runtime.auth import Principal, Role
 from cantiere_runtime.db import create_engine
-from cantiere_runtime.settings import DEV_TOKEN_SECRET
 from cantiere_runtime.store import CommandContext, envelope_for
 from fastapi import FastAPI
 from sqlalchemy import text
+
+from tests.support.identity import PLACEMENTS, TEST_ISSUERS
 
 from .fakes import referral, uid
 from .responder import FakeMunicipality
@@ -45,8 +46,12 @@ class Clock:
 
 def bearer(role: Role, partner: str = "ati-cantiere", host_id: str | None = None) -> dict[str, str]:
     principal = Principal(user_id=f"u-{role.value}", role=role, partner=partner, host_id=host_id)
-    token = mint_token(DEV_TOKEN_SECRET, principal, now=datetime.now(UTC))
-    return {"Authorization": f"Bearer {token}"}
+    return TEST_ISSUERS.bearer(principal, PLACEMENTS)
+
+
+def trusted_issuers() -> list[dict[str, Any]]:
+    """The consortium's issuer (staff, host tutors) and the employment centre's (officers)."""
+    return [TEST_ISSUERS.issuer("ati-cantiere", PLACEMENTS), TEST_ISSUERS.issuer("cpi-bari", PLACEMENTS)]
 
 
 @dataclass
@@ -96,6 +101,7 @@ async def running(nats_url: str, database_url: str) -> AsyncIterator[Running]:
         nats={"url": nats_url},
         clearance_timeout_seconds=0.5,
         environment="test",
+        oidc_issuers=trusted_issuers(),
         log_format="console",
         log_level="WARNING",
     )

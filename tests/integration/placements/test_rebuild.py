@@ -20,7 +20,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from .fakes import COMPLIANT, uid, vat
-from .harness import MOLA, Clock, bearer, publish_referral, until
+from .harness import MOLA, Clock, bearer, publish_referral, trusted_issuers, until
 from .responder import FakeMunicipality
 
 STAFF = bearer(Role.PLACEMENT_OPERATOR)
@@ -64,7 +64,13 @@ async def a_programme(http: httpx.AsyncClient, nats_url: str) -> None:
 
 async def test_the_rebuild_command_replays_the_views_equal_to_the_live_ones(nats_url: str, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'placements.db'}"
-    settings = load_settings(database_url=url, nats={"url": nats_url}, environment="test", log_level="WARNING")
+    settings = load_settings(
+        database_url=url,
+        nats={"url": nats_url},
+        environment="test",
+        log_level="WARNING",
+        oidc_issuers=trusted_issuers(),
+    )
     clock = Clock()
     app = create_app(settings, clock=lambda: clock.now)
     nc = await nats.connect(nats_url)
@@ -96,7 +102,13 @@ async def test_a_rebuild_through_the_runtime_after_the_intake_replays_appends_no
     nats_url: str, tmp_path: Path
 ) -> None:
     url = f"sqlite:///{tmp_path / 'placements.db'}"
-    settings = load_settings(database_url=url, nats={"url": nats_url}, environment="test", log_level="WARNING")
+    settings = load_settings(
+        database_url=url,
+        nats={"url": nats_url},
+        environment="test",
+        log_level="WARNING",
+        oidc_issuers=trusted_issuers(),
+    )
     app = create_app(settings)
     nc = await nats.connect(nats_url)
     municipality = FakeMunicipality(MOLA)

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from cantiere_referrals.bootstrap import Settings, load_settings
-from cantiere_runtime.auth import Principal, Role, mint_token
+from cantiere_runtime.auth import Principal, Role
+
+from tests.support.identity import REFERRALS, TEST_ISSUERS
 
 from .invented import tax_code
-
-SECRET = "test-secret-for-the-referrals-service-only"
 
 
 def settings(tmp_path: Path, partner: str = "bari", nats_url: str | None = None, **extra: Any) -> Settings:
@@ -21,7 +21,7 @@ def settings(tmp_path: Path, partner: str = "bari", nats_url: str | None = None,
         "partner": partner,
         "database_url": f"sqlite:///{tmp_path / f'{partner}.db'}",
         "environment": "test",
-        "token_secret": SECRET,
+        "oidc_issuers": [TEST_ISSUERS.issuer(partner, REFERRALS)],
         "log_format": "json",
         **extra,
     }
@@ -39,8 +39,7 @@ def principal(
 def bearer(
     role: Role = Role.SOCIAL_WORKER, partner: str = "bari", district: str | None = None, user: str = "sw-1"
 ) -> dict[str, str]:
-    token = mint_token(SECRET, principal(role, partner, district, user))
-    return {"Authorization": f"Bearer {token}"}
+    return TEST_ISSUERS.bearer(principal(role, partner, district, user), REFERRALS)
 
 
 INVENTED = {

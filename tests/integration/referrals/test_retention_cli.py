@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from cantiere_referrals.entrypoints.cli import app
 from cantiere_runtime.logging import configure_logging
 from click.testing import Result
 from typer.testing import CliRunner
+
+from tests.support.identity import production_sign_in
 
 from .instance import running, settled
 from .retention_support import erased_in_caseload, erasures_in_outbox, in_vault, people
@@ -93,7 +96,8 @@ async def test_production_refuses_to_erase_with_the_placeholder_periods(tmp_path
     env = environment(
         f"sqlite:///{tmp_path / 'bari.db'}",
         CANTIERE_ENVIRONMENT="production",
-        CANTIERE_TOKEN_SECRET="a-real-secret-of-a-real-deployment",
+        CANTIERE_OIDC_ISSUERS=json.dumps(production_sign_in()["oidc_issuers"]),
+        CANTIERE_PUBLIC_URL=production_sign_in()["public_url"],
         CANTIERE_VAULT_KEY="AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
         CANTIERE_PROGRAMME_KEY="another-real-key",
     )

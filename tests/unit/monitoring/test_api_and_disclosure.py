@@ -13,14 +13,18 @@ import pytest
 import pytest_asyncio
 from cantiere_monitoring.entrypoints.api import monitoring_app
 from cantiere_monitoring.service_layer.figures import Figures
-from cantiere_runtime.auth import Principal, Role, mint_token
+from cantiere_runtime.auth import Principal, Role
+from cantiere_runtime.identity.issuers import IssuerSettings
 from cantiere_runtime.territory import territory_by_code
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.support.identity import MONITORING as MONITORING_AUDIENCE
+from tests.support.identity import TEST_ISSUERS
 
 from .known_history import known_history, project
 
 BARI = territory_by_code("bari-pilot")
-SECRET = "monitoring-test-secret-of-at-least-32-bytes"
+ISSUERS = [IssuerSettings(**TEST_ISSUERS.issuer(BARI.partners.monitoring.code, MONITORING_AUDIENCE))]
 THRESHOLD = BARI.disclosure_threshold
 MONITORING = BARI.partners.monitoring.code
 ROUTES = ["/indicators", "/procedure", "/exports/indicators.csv", "/exports/indicators.json", "/masterplan",
@@ -29,13 +33,13 @@ ROUTES = ["/indicators", "/procedure", "/exports/indicators.csv", "/exports/indi
 
 def token(role: Role, partner: str = MONITORING) -> dict[str, str]:
     """Authorization header for an invented user."""
-    return {"Authorization": f"Bearer {mint_token(SECRET, Principal(user_id='u-1', role=role, partner=partner))}"}
+    return TEST_ISSUERS.bearer(Principal(user_id="u-1", role=role, partner=partner), MONITORING_AUDIENCE)
 
 
 @pytest_asyncio.fixture
 async def client(engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
     await project(engine, known_history())
-    app = monitoring_app(BARI, SECRET)
+    app = monitoring_app(BARI, ISSUERS)
     app.state.figures = Figures(engine, BARI)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://monitoring") as http:
         yield http
@@ -70,7 +74,11 @@ async def test_every_other_role_is_refused(client: httpx.AsyncClient, role: Role
 
 
 async def test_an_analyst_of_another_partner_or_without_token_is_refused(client: httpx.AsyncClient) -> None:
-    assert (await client.get("/indicators", headers=token(Role.ANALYST, partner="bari"))).status_code == 403
+    # Bari's issuer is not the Region's: refused as not authenticated here, whatever its claims say.
+    assert (await client.get("/indicators", headers=token(Role.ANALYST, partner="bari"))).status_code == 401
+    claims_region = Principal(user_id="u-1", role=Role.ANALYST, partner=MONITORING)
+    forged = TEST_ISSUERS.bearer(claims_region, MONITORING_AUDIENCE, issuer_partner="bari")
+    assert (await client.get("/indicators", headers=forged)).status_code == 401
     assert (await client.get("/indicators")).status_code == 401
 
 

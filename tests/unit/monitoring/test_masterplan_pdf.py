@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from typer.testing import CliRunner
 
 from .known_history import known_history, project
-from .test_api_and_disclosure import BARI, SECRET, allowed, token
+from .test_api_and_disclosure import BARI, ISSUERS, allowed, token
 
 SECTIONS = {
     "it": ["Masterplan del programma", "1. Il programma in cifre", "2. La procedura fase per fase", "3. Esiti",
@@ -61,7 +61,7 @@ async def figures(engine: AsyncEngine) -> Figures:
 
 @pytest_asyncio.fixture
 async def client(figures: Figures) -> AsyncIterator[httpx.AsyncClient]:
-    app = monitoring_app(BARI, SECRET)
+    app = monitoring_app(BARI, ISSUERS)
     app.state.figures = figures
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://monitoring") as http:
         yield http

@@ -45,7 +45,7 @@ from typer.testing import CliRunner
 
 from .history import journey
 from .known_history import known_history, project
-from .test_api_and_disclosure import SECRET, token
+from .test_api_and_disclosure import ISSUERS, token
 from .test_masterplan_pdf import read_back
 
 BARI = territory_by_code("bari-pilot")
@@ -361,7 +361,7 @@ async def figures(engine: AsyncEngine) -> Figures:
 
 @pytest_asyncio.fixture
 async def client(figures: Figures) -> AsyncIterator[httpx.AsyncClient]:
-    app = monitoring_app(BARI, SECRET)
+    app = monitoring_app(BARI, ISSUERS)
     app.state.figures = figures
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://monitoring") as http:
         yield http

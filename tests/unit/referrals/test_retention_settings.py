@@ -7,9 +7,11 @@ from cantiere_referrals.bootstrap import load_settings
 from cantiere_referrals.domain.retention import RetentionPolicy
 from pydantic import ValidationError
 
+from tests.support.identity import production_sign_in
+
 PRODUCTION = {
     "environment": "production",
-    "token_secret": "a-real-secret-of-a-real-deployment",
+    **production_sign_in(),
     "vault_key": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
     "programme_key": "another-real-key",
 }

@@ -10,10 +10,11 @@ from cantiere_referrals.bootstrap import load_settings
 from pydantic import ValidationError
 
 from tests.integration.referrals.support import personal_data
+from tests.support.identity import production_sign_in
 
 
 def test_production_refuses_the_development_vault_and_programme_keys() -> None:
-    settings = load_settings(environment="production", token_secret="a-real-secret-of-a-real-deployment")
+    settings = load_settings(environment="production", **production_sign_in())
     with pytest.raises(ValueError, match="CANTIERE_VAULT_KEY"):
         settings.check_production()
 
@@ -21,7 +22,7 @@ def test_production_refuses_the_development_vault_and_programme_keys() -> None:
 def test_production_runs_with_its_own_keys() -> None:
     load_settings(
         environment="production",
-        token_secret="a-real-secret-of-a-real-deployment",
+        **production_sign_in(),
         vault_key=base64.b64encode(bytes(range(32))).decode(),
         programme_key="another-real-key",
     ).check_production()

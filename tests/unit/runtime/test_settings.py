@@ -1,11 +1,14 @@
-"""Service settings come from the environment and from a TOML file; production refuses the development secret."""
+"""Service settings come from the environment and from a TOML file; production refuses development sign-in."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from cantiere_runtime.settings import ServiceSettings
+
+from tests.support.identity import REFERRALS, TEST_ISSUERS, production_sign_in
 
 
 def test_environment_variables_set_nested_nats_settings(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -26,9 +29,35 @@ def test_a_settings_file_is_read_and_the_environment_wins(monkeypatch: pytest.Mo
     assert (settings.partner, settings.http_port, settings.nats.url) == ("triggiano", 9002, "nats://127.0.0.1:5000")
 
 
-def test_production_refuses_the_development_token_secret() -> None:
-    with pytest.raises(ValueError, match="TOKEN_SECRET"):
+def test_production_refuses_to_run_without_an_identity_provider() -> None:
+    with pytest.raises(ValueError, match="CANTIERE_OIDC_ISSUERS"):
         ServiceSettings(environment="production").check_production()
+
+
+def test_production_refuses_the_development_provider_and_test_keys() -> None:
+    dev = {"partner": "bari", "issuer": "http://127.0.0.1:8900/bari", "audience": REFERRALS, "development": True}
+    with pytest.raises(ValueError, match="development identity provider"):
+        ServiceSettings(**{**production_sign_in(), "oidc_issuers": [dev]}, environment="production").check_production()
+    inline = TEST_ISSUERS.issuer("bari", REFERRALS) | {"issuer": "https://id.bari.example/realms/cantiere"}
+    with pytest.raises(ValueError, match="tests only"):
+        ServiceSettings(
+            **{**production_sign_in(), "oidc_issuers": [inline]}, environment="production"
+        ).check_production()
+
+
+def test_production_refuses_the_old_shared_secret() -> None:
+    with pytest.raises(ValueError, match="CANTIERE_TOKEN_SECRET"):
+        ServiceSettings(**production_sign_in(), token_secret="s" * 40, environment="production").check_production()
+
+
+def test_production_runs_with_the_partners_own_https_provider() -> None:
+    ServiceSettings(**production_sign_in(), environment="production").check_production()
+
+
+def test_issuers_come_from_the_environment_as_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CANTIERE_OIDC_ISSUERS", json.dumps(production_sign_in()["oidc_issuers"]))
+    (issuer,) = ServiceSettings().oidc_issuers
+    assert (issuer.partner, issuer.audience, issuer.claims.role) == ("bari", REFERRALS, "role")
 
 
 def test_an_invalid_partner_code_is_refused() -> None:

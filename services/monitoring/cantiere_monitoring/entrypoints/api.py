@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from cantiere_events import Audience, Producer
 from cantiere_runtime.asyncapi import install_asyncapi
+from cantiere_runtime.identity.issuers import IssuerSettings
 from cantiere_runtime.logging import configure_logging
+from cantiere_runtime.signin import install_sign_in
 from cantiere_runtime.territory import Territory
 from cantiere_runtime.webapp import base_app
 from fastapi import FastAPI
@@ -17,13 +19,13 @@ from cantiere_monitoring.entrypoints.routes import router
 from cantiere_monitoring.service_layer.figures import Figures
 
 
-def monitoring_app(territory: Territory, token_secret: str, **kwargs: object) -> FastAPI:
+def monitoring_app(territory: Territory, issuers: Sequence[IssuerSettings], **kwargs: object) -> FastAPI:
     """The routes on a base app whose partner is the territory's monitoring partner (set `state.figures`)."""
     app = base_app(
         title=f"Cantiere {SERVICE}",
         service_name=SERVICE,
         partner=territory.partners.monitoring.code,
-        token_secret=token_secret,
+        issuers=issuers,
         **kwargs,
     )
     install_asyncapi(
@@ -52,4 +54,6 @@ def create_app(settings: Settings) -> FastAPI:
         finally:
             await runtime.stop()
 
-    return monitoring_app(territory, settings.token_secret.get_secret_value(), lifespan=lifespan)
+    app = monitoring_app(territory, settings.oidc_issuers, lifespan=lifespan)
+    install_sign_in(app, settings)
+    return app

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from cantiere_events import Audience, Producer
 from cantiere_runtime.asyncapi import install_asyncapi
 from cantiere_runtime.logging import configure_logging
+from cantiere_runtime.signin import install_sign_in
 from cantiere_runtime.webapp import base_app
 from fastapi import FastAPI
 
@@ -37,7 +38,7 @@ def create_app(settings: Settings, *, referrals: ReferralsGateway | None = None,
         title=f"Cantiere {SERVICE}",
         service_name=SERVICE,
         partner=settings.partner,
-        token_secret=settings.token_secret.get_secret_value(),
+        issuers=settings.oidc_issuers,
         lifespan=lifespan,
     )
     install_asyncapi(
@@ -50,4 +51,5 @@ def create_app(settings: Settings, *, referrals: ReferralsGateway | None = None,
     install_domain_errors(app)
     for module in (routes_candidates, routes_hosts, routes_placements, routes_views):
         app.include_router(module.router)
+    install_sign_in(app, settings)
     return app
