@@ -193,9 +193,10 @@ def test_each_role_sees_only_its_pages(client: TestClient, role: Role, path: str
 def test_a_person_outside_the_district_is_not_found_and_another_partner_is_refused(client: TestClient) -> None:
     token = sign_in(client, Role.SOCIAL_WORKER, district="municipio-1")
     person = register(client, token)
-    client.get(sign_in_url(Role.SOCIAL_WORKER, district="municipio-2"))
+    other = sign_in(client, Role.SOCIAL_WORKER, district="municipio-2")
     assert client.get(person).status_code == 404
-    assert client.post(f"{person}/identita", data={"motivo": "case_management"}).status_code == 404
+    assert client.post(f"{person}/identita", data={"csrf_token": other, "motivo": "case_management"}).status_code == 404
+    assert client.post(f"{person}/identita", data={"motivo": "case_management"}).status_code == 403  # no CSRF token
     client.get(sign_in_url(Role.SOCIAL_WORKER, partner="mola-di-bari"))
     assert client.get(person).status_code == 403
 
