@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from cantiere_placements.bootstrap import load_settings
 from cantiere_placements.entrypoints.api import create_app
 from cantiere_runtime.auth import Role
@@ -89,6 +90,7 @@ def _seed(http: Any, clock: Clock) -> dict[str, list[str]]:
     return {"person_id": people, "host_id": hosts, "placement_id": placements, "month": ["2008-04", "2008-05"]}
 
 
+@pytest.mark.timeout(170)  # about a minute here; room for a busy machine
 def test_no_request_to_the_placements_api_gets_a_server_error(tmp_path: Path, nats_url: str) -> None:
     settings = load_settings(
         database_url=f"sqlite:///{tmp_path / 'placements.db'}",
