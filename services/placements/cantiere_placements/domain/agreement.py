@@ -7,6 +7,7 @@ from datetime import date
 
 from cantiere_events import Event
 from cantiere_events.codes import NoticeKind, PlacementParty, PlacementRejectionReason
+from cantiere_events.values import AgreementId, Cents, ProgrammeCode, ReferenceNumber, TutorId, WeeklyHours
 from cantiere_runtime.rules import RuleSet
 
 from cantiere_placements.domain import events as ev
@@ -46,7 +47,7 @@ class RejectPlacement:
 class SignAgreement:
     """Record the signed agreement between promoter and host (convenzione), signed today unless a day is given."""
 
-    agreement_id: str
+    agreement_id: AgreementId
     signed_on: date | None = None
 
 
@@ -54,13 +55,13 @@ class SignAgreement:
 class ApproveTrainingProject:
     """Approve the training project (progetto formativo), checked against the rule set in force at its start."""
 
-    objectives: tuple[str, ...]
-    promoter_tutor_id: str
-    host_tutor_id: str
-    hours_per_week: int
+    objectives: tuple[ProgrammeCode, ...]
+    promoter_tutor_id: TutorId
+    host_tutor_id: TutorId
+    hours_per_week: WeeklyHours
     starts_on: date
     ends_on: date
-    monthly_allowance_cents: int
+    monthly_allowance_cents: Cents
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ class FileMandatoryNotice:
     """Record a filed mandatory notice (comunicazione obbligatoria) with its reference number."""
 
     kind: NoticeKind
-    reference_number: str
+    reference_number: ReferenceNumber
 
 
 @dataclass(frozen=True)

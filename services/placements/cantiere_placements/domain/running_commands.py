@@ -16,6 +16,7 @@ from cantiere_events.codes import (
     SuspensionReason,
     TutorRole,
 )
+from cantiere_events.values import EscoConcept, Month, ProgrammeCode, TutorId
 
 from cantiere_placements.domain.values import OPERATOR, Acting
 
@@ -24,7 +25,7 @@ from cantiere_placements.domain.values import OPERATOR, Acting
 class CloseAttendanceMonth:
     """Close a month's attendance: planned and attended hours (host's tutor or operator)."""
 
-    month: str  # YYYY-MM
+    month: Month
     planned_hours: Decimal
     attended_hours: Decimal
     acting: Acting = OPERATOR
@@ -34,21 +35,21 @@ class CloseAttendanceMonth:
 class CalculateAllowance:
     """Calculate a closed month's allowance from the rules and the attendance."""
 
-    month: str
+    month: Month
 
 
 @dataclass(frozen=True)
 class PayAllowance:
     """Record the payment of a calculated allowance."""
 
-    month: str
+    month: Month
 
 
 @dataclass(frozen=True)
 class LogTutorVisit:
     """Record a tutor's visit."""
 
-    tutor_id: str
+    tutor_id: TutorId
     tutor_role: TutorRole
     visited_on: date
 
@@ -104,8 +105,8 @@ class CompleteInternship:
 class IssueCompetenceAttestation:
     """Issue the certificate of competences acquired."""
 
-    competences: tuple[str, ...]
-    esco_skills: tuple[str, ...] = ()
+    competences: tuple[ProgrammeCode, ...]
+    esco_skills: tuple[EscoConcept, ...] = ()
 
 
 @dataclass(frozen=True)

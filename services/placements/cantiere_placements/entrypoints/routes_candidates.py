@@ -7,6 +7,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from cantiere_events.codes import DeclineReason
+from cantiere_events.values import EscoConcept, PersonId, ProgrammeCode
 from cantiere_runtime.auth import Principal, Role
 from cantiere_runtime.errors import NotFound
 from fastapi import APIRouter, Depends, Request
@@ -45,8 +46,8 @@ class Interview(BaseModel):
 class Skills(BaseModel):
     """Competences assessed (programme codes) and ESCO concepts where known."""
 
-    competences: tuple[str, ...] = Field(min_length=1, max_length=100)
-    esco_skills: tuple[str, ...] = Field(default=(), max_length=100)
+    competences: tuple[ProgrammeCode, ...] = Field(min_length=1, max_length=100)
+    esco_skills: tuple[EscoConcept, ...] = Field(default=(), max_length=100)
 
 
 class FirstName(BaseModel):
@@ -65,30 +66,30 @@ def _view(state: cand.Candidate) -> dict[str, Any]:
     return {"person_id": state.person_id, "stage": state.stage, "placeable": state.placeable}
 
 
-async def _run(request: Request, svc: Placements, p: Principal, person_id: str, command: cand.Command) -> Any:
+async def _run(request: Request, svc: Placements, p: Principal, person_id: PersonId, command: cand.Command) -> Any:
     return _view(await svc.candidate(person_id, command, who(request, p)))
 
 
 @router.post("/{person_id}/accept")
-async def accept(request: Request, person_id: str, p: Staff, svc: Svc) -> dict[str, Any]:
+async def accept(request: Request, person_id: PersonId, p: Staff, svc: Svc) -> dict[str, Any]:
     """Accept a referral."""
     return await _run(request, svc, p, person_id, cand.AcceptReferral())  # type: ignore[no-any-return]
 
 
 @router.post("/{person_id}/decline")
-async def decline(request: Request, person_id: str, body: Decline, p: Staff, svc: Svc) -> dict[str, Any]:
+async def decline(request: Request, person_id: PersonId, body: Decline, p: Staff, svc: Svc) -> dict[str, Any]:
     """Decline a referral with a reason code."""
     return await _run(request, svc, p, person_id, cand.DeclineReferral(body.reason))  # type: ignore[no-any-return]
 
 
 @router.post("/{person_id}/intake-interview")
-async def interview(request: Request, person_id: str, body: Interview, p: Staff, svc: Svc) -> dict[str, Any]:
+async def interview(request: Request, person_id: PersonId, body: Interview, p: Staff, svc: Svc) -> dict[str, Any]:
     """Record the intake interview."""
     return await _run(request, svc, p, person_id, cand.HoldIntakeInterview(body.held_on))  # type: ignore[no-any-return]
 
 
 @router.post("/{person_id}/skills")
-async def skills(request: Request, person_id: str, body: Skills, p: Staff, svc: Svc) -> dict[str, Any]:
+async def skills(request: Request, person_id: PersonId, body: Skills, p: Staff, svc: Svc) -> dict[str, Any]:
     """Record the skills assessment."""
     command = cand.AssessSkills(body.competences, body.esco_skills)
     return await _run(request, svc, p, person_id, command)  # type: ignore[no-any-return]
@@ -102,14 +103,16 @@ async def candidates(_: Staff, wiring: Fresh, stage: Stage | None = None) -> lis
 
 @router.get("/{person_id}/reads")
 async def reads(
-    person_id: str, _: Annotated[Principal, Depends(allow(Role.PLACEMENT_COORDINATOR, Role.AUDITOR))], wiring: Fresh
+    person_id: PersonId,
+    _: Annotated[Principal, Depends(allow(Role.PLACEMENT_COORDINATOR, Role.AUDITOR))],
+    wiring: Fresh,
 ) -> list[dict[str, Any]]:
     """The audit log of this person's personal-data reads at the consortium (coordinator, auditor)."""
     return await queries.personal_data_reads_of(wiring.views.engine, person_id)
 
 
 @router.get("/{person_id}")
-async def candidate_file(person_id: str, _: Staff, wiring: Annotated[Wiring, Depends(fresh)]) -> dict[str, Any]:
+async def candidate_file(person_id: PersonId, _: Staff, wiring: Annotated[Wiring, Depends(fresh)]) -> dict[str, Any]:
     """A candidate's file."""
     found = await queries.candidate_file(wiring.views.engine, person_id)
     if found is None:
@@ -119,7 +122,7 @@ async def candidate_file(person_id: str, _: Staff, wiring: Annotated[Wiring, Dep
 
 @router.get("/{person_id}/suggestions", dependencies=[Depends(safety_intake_flowing)])
 async def suggestions(
-    request: Request, person_id: str, _: Staff, wiring: Annotated[Wiring, Depends(fresh)], hours_per_week: int = 20
+    request: Request, person_id: PersonId, _: Staff, wiring: Annotated[Wiring, Depends(fresh)], hours_per_week: int = 20
 ) -> list[dict[str, Any]]:
     """Hosts every local safety check accepts for this candidate, best first (clearance is asked on proposal)."""
     svc = wiring.placements
@@ -145,7 +148,7 @@ async def suggestions(
 
 
 @router.post("/{person_id}/contact-details")
-async def contacts(request: Request, person_id: str, body: Why, p: Staff, svc: Svc) -> dict[str, Any]:
+async def contacts(request: Request, person_id: PersonId, body: Why, p: Staff, svc: Svc) -> dict[str, Any]:
     """The person's contact details from the referring municipality: shown now, never stored, audited."""
     found = await contact_details(svc, person_id, p, body.why, who(request, p))
     if found is None:
@@ -158,7 +161,7 @@ async def contacts(request: Request, person_id: str, body: Why, p: Staff, svc: S
 
 @router.put("/{person_id}/first-name", status_code=204)
 async def first_name(
-    request: Request, person_id: str, body: FirstName, p: Staff, wiring: Annotated[Wiring, Depends(fresh)]
+    request: Request, person_id: PersonId, body: FirstName, p: Staff, wiring: Annotated[Wiring, Depends(fresh)]
 ) -> None:
     """Keep the first name for the host tutor's page, encrypted in the placements vault (refused once erased)."""
     await keep_first_name(wiring.placements, wiring.vault, person_id, body.first_name, who(request, p))

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from cantiere_events import uuid7
 from cantiere_events.codes import HostSuspensionReason
 from cantiere_events.common import HostDeclarations
+from cantiere_events.values import HostId, MunicipalityCode, SectorCode, TutorId
 from cantiere_runtime.auth import Principal, Role
 from cantiere_runtime.errors import Forbidden
 from fastapi import APIRouter, Depends, Request
@@ -30,8 +31,8 @@ class Registration(BaseModel):
     """A host site joining the programme."""
 
     vat_number: str = Field(min_length=11, max_length=13)
-    site_municipality: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")
-    sector_code: str = Field(pattern=r"^(?:[A-U]|[0-9]{2}(?:\.[0-9]{1,2}){0,2})$")
+    site_municipality: MunicipalityCode
+    sector_code: SectorCode
     permanent_headcount: int = Field(ge=0, le=1_000_000)
     declarations: HostDeclarations
 
@@ -39,7 +40,7 @@ class Registration(BaseModel):
 class Tutor(BaseModel):
     """A company tutor's user id."""
 
-    tutor_id: str = Field(pattern=r"^[0-9a-f-]{36}$")
+    tutor_id: TutorId
 
 
 class Suspension(BaseModel):
@@ -61,19 +62,19 @@ async def register(request: Request, body: Registration, p: Staff, svc: Svc) -> 
 
 
 @router.post("/{host_id}/tutors")
-async def assign_tutor(request: Request, host_id: str, body: Tutor, p: Staff, svc: Svc) -> dict[str, Any]:
+async def assign_tutor(request: Request, host_id: HostId, body: Tutor, p: Staff, svc: Svc) -> dict[str, Any]:
     """Assign a company tutor to the host."""
     return _view(await svc.host(host_id, hst.AssignHostTutor(body.tutor_id), who(request, p)))
 
 
 @router.post("/{host_id}/suspend")
-async def suspend(request: Request, host_id: str, body: Suspension, p: Coordinator, svc: Svc) -> dict[str, Any]:
+async def suspend(request: Request, host_id: HostId, body: Suspension, p: Coordinator, svc: Svc) -> dict[str, Any]:
     """Stop placing people at the host (coordinator)."""
     return _view(await svc.host(host_id, hst.SuspendHost(body.reason), who(request, p)))
 
 
 @router.post("/{host_id}/reinstate")
-async def reinstate(request: Request, host_id: str, p: Coordinator, svc: Svc) -> dict[str, Any]:
+async def reinstate(request: Request, host_id: HostId, p: Coordinator, svc: Svc) -> dict[str, Any]:
     """Let the host receive interns again (coordinator)."""
     return _view(await svc.host(host_id, hst.ReinstateHost(), who(request, p)))
 
@@ -87,7 +88,10 @@ async def hosts(request: Request, p: Staff, wiring: Fresh) -> list[dict[str, Any
 
 @router.get("/{host_id}/interns")
 async def tutor_page(
-    request: Request, host_id: str, p: Annotated[Principal, Depends(allow(*STAFF, Role.COMPANY_TUTOR))], wiring: Fresh
+    request: Request,
+    host_id: HostId,
+    p: Annotated[Principal, Depends(allow(*STAFF, Role.COMPANY_TUTOR))],
+    wiring: Fresh,
 ) -> list[dict[str, Any]]:
     """The company tutor's page: its interns' role, schedule and attendance, and the first name of those who
     consent to minimal data going to the host; nothing else."""

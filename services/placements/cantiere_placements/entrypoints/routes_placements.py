@@ -4,6 +4,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from cantiere_events.common import HourWindow
+from cantiere_events.values import HostId, Month, PersonId, PlacementId
 from cantiere_runtime.auth import Principal, Role
 from cantiere_runtime.errors import Unprocessable
 from fastapi import APIRouter, Depends, Request
@@ -28,8 +29,8 @@ Svc = Annotated[Placements, Depends(service)]
 class Propose(BaseModel):
     """Whom to place where, for how many hours a week."""
 
-    person_id: str = Field(pattern=r"^[0-9a-f-]{36}$")
-    host_id: str = Field(pattern=r"^[0-9a-f-]{36}$")
+    person_id: PersonId
+    host_id: HostId
     hours_per_week: int = Field(ge=1, le=48)
     schedule: tuple[HourWindow, ...] = Field(default=(), max_length=21)  # weekly slots, local time
 
@@ -37,7 +38,7 @@ class Propose(BaseModel):
 class Attendance(BaseModel):
     """A month's planned and attended hours."""
 
-    month: str = Field(pattern=r"^(?:19|20)[0-9]{2}-(?:0[1-9]|1[0-2])$")
+    month: Month
     planned_hours: Decimal = Field(ge=0, le=744)
     attended_hours: Decimal = Field(ge=0, le=744)
 
@@ -53,7 +54,9 @@ def view(state: Placement) -> dict[str, Any]:
     }
 
 
-async def _run(request: Request, svc: Placements, p: Principal, placement_id: str, command: Command) -> dict[str, Any]:
+async def _run(
+    request: Request, svc: Placements, p: Principal, placement_id: PlacementId, command: Command
+) -> dict[str, Any]:
     return view(await svc.placement(placement_id, command, who(request, p)))
 
 
@@ -73,14 +76,14 @@ async def propose(request: Request, body: Propose, p: Staff, svc: Svc) -> dict[s
 
 
 @router.post("/{placement_id}/validate")
-async def validate(request: Request, placement_id: str, p: Officer, svc: Svc) -> dict[str, Any]:
+async def validate(request: Request, placement_id: PlacementId, p: Officer, svc: Svc) -> dict[str, Any]:
     """The employment centre validates the training project."""
     return await _run(request, svc, p, placement_id, ag.ValidateTrainingProject())
 
 
 @router.post("/{placement_id}/attendance")
 async def attendance(
-    request: Request, placement_id: str, body: Attendance, p: StaffOrTutor, svc: Svc
+    request: Request, placement_id: PlacementId, body: Attendance, p: StaffOrTutor, svc: Svc
 ) -> dict[str, Any]:
     """Close a month's attendance (a company tutor only for its own interns)."""
     acting = Acting(p.role is Role.COMPANY_TUTOR, p.host_id)
@@ -89,19 +92,19 @@ async def attendance(
 
 
 @router.post("/{placement_id}/allowances/{month}/calculate")
-async def calculate(request: Request, placement_id: str, month: str, p: Staff, svc: Svc) -> dict[str, Any]:
+async def calculate(request: Request, placement_id: PlacementId, month: Month, p: Staff, svc: Svc) -> dict[str, Any]:
     """Calculate a month's allowance from the rules and the attendance."""
     return await _run(request, svc, p, placement_id, run.CalculateAllowance(month))
 
 
 @router.post("/{placement_id}/allowances/{month}/pay")
-async def pay(request: Request, placement_id: str, month: str, p: Staff, svc: Svc) -> dict[str, Any]:
+async def pay(request: Request, placement_id: PlacementId, month: Month, p: Staff, svc: Svc) -> dict[str, Any]:
     """Record a month's allowance as paid."""
     return await _run(request, svc, p, placement_id, run.PayAllowance(month))
 
 
 @router.post("/{placement_id}/close")
-async def close(request: Request, placement_id: str, body: run.CloseCase, p: Staff, svc: Svc) -> dict[str, Any]:
+async def close(request: Request, placement_id: PlacementId, body: run.CloseCase, p: Staff, svc: Svc) -> dict[str, Any]:
     """Close the case."""
     return await _run(request, svc, p, placement_id, body)
 
@@ -127,7 +130,7 @@ STAFF_COMMANDS: dict[str, Any] = {
 
 
 def _add(path: str, model: Any) -> None:
-    async def route(request: Request, placement_id: str, body: model, p: Staff, svc: Svc) -> dict[str, Any]:  # type: ignore[valid-type]
+    async def route(request: Request, placement_id: PlacementId, body: model, p: Staff, svc: Svc) -> dict[str, Any]:  # type: ignore[valid-type]
         return await _run(request, svc, p, placement_id, body)
 
     route.__doc__ = (model.__doc__ or path).strip().splitlines()[0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from cantiere_events.values import Month
 from cantiere_runtime.auth import Principal, Role
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import PlainTextResponse
@@ -75,13 +76,13 @@ async def validation_queue(
 
 
 @router.get("/ledger")
-async def ledger(_: Staff, wiring: Fresh, month: str | None = None) -> list[dict[str, Any]]:
+async def ledger(_: Staff, wiring: Fresh, month: Month | None = None) -> list[dict[str, Any]]:
     """The monthly allowance ledger."""
     return await queries.allowance_ledger(wiring.views.engine, month)
 
 
 @router.get("/ledger.csv", response_class=PlainTextResponse)
-async def ledger_csv(_: Staff, wiring: Fresh, month: str | None = None) -> PlainTextResponse:
+async def ledger_csv(_: Staff, wiring: Fresh, month: Month | None = None) -> PlainTextResponse:
     """The ledger as CSV for the payer."""
     rows = await queries.allowance_ledger(wiring.views.engine, month)
     return PlainTextResponse(queries.ledger_csv(rows), media_type="text/csv")

@@ -10,7 +10,7 @@ from cantiere_events.codes import ConsentScope
 from cantiere_runtime.errors import Forbidden
 from cantiere_runtime.rules import RuleSet, rule_set
 from cantiere_runtime.store import EventStore
-from cantiere_runtime.territory import Territory
+from cantiere_runtime.territory import Territory, TerritoryError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from cantiere_placements.adapters.referrals_gateway import ReferralsGateway
@@ -19,7 +19,7 @@ from cantiere_placements.domain import events as ev
 from cantiere_placements.domain import host as hst
 from cantiere_placements.domain import placement as plc
 from cantiere_placements.domain.agreement import ApproveTrainingProject, ValidateTrainingProject
-from cantiere_placements.domain.errors import NotFound
+from cantiere_placements.domain.errors import NotFound, RuleBroken
 from cantiere_placements.domain.placement_state import Placement
 from cantiere_placements.domain.running import CalculateAllowance, ExtendInternship, ResumeInternship
 from cantiere_placements.service_layer.publish import PersonRef, PlacementRef, for_candidate, for_host, for_placement
@@ -111,7 +111,14 @@ class Placements:
     def _rules_for(self, command: Any, state: Placement) -> RuleSet | None:
         # A project follows the rule set in force on its start date; later steps keep that rule set.
         if isinstance(command, ApproveTrainingProject):
-            return self.territory.rule_set_on(command.starts_on)
+            try:
+                return self.territory.rule_set_on(command.starts_on)
+            except TerritoryError:
+                first = self.territory.rule_sets[0].starts_on
+                raise RuleBroken(
+                    f"No internship rules of the territory apply on {command.starts_on}: "
+                    f"a training project starts on {first} or later."
+                ) from None
         if isinstance(command, CalculateAllowance | ResumeInternship | ExtendInternship) and state.project:
             return rule_set(state.project.rule_set_id)
         return None

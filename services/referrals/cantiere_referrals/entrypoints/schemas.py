@@ -20,13 +20,14 @@ class Body(BaseModel):
 
 
 class Profile(Body):
-    """What the consortium may learn about the person, besides age band and gender."""
+    """What the consortium may learn about the person, besides age band and gender (the contract's limits, so
+    a profile the ``CandidateProfile`` of the referral would refuse is refused here with a 422)."""
 
     education_level: EducationLevel = EducationLevel.NOT_KNOWN
-    languages: tuple[Language, ...] = ()
-    availability: tuple[Availability, ...] = ()
-    preferred_sectors: tuple[SectorCode, ...] = ()
-    care_needs: tuple[CareNeed, ...] = ()
+    languages: tuple[Language, ...] = Field(default=(), max_length=20)
+    availability: tuple[Availability, ...] = Field(default=(), max_length=10)
+    preferred_sectors: tuple[SectorCode, ...] = Field(default=(), max_length=20)
+    care_needs: tuple[CareNeed, ...] = Field(default=(), max_length=10)
 
 
 class RegisterPersonBody(Body):
