@@ -13,6 +13,7 @@ from cantiere_runtime.bus import NatsSettings
 from schemathesis import APIOperation
 
 from tests.integration.monitoring.test_projections_from_the_bus import publish
+from tests.support.identity import MONITORING, TEST_ISSUERS
 from tests.unit.monitoring.known_history import known_history
 
 from .fuzzer import client, fuzz, serving
@@ -26,8 +27,12 @@ async def _publish_history(nats_url: str) -> None:
 
 
 def test_no_request_to_the_monitoring_api_gets_a_server_error(tmp_path: Path, nats_url: str) -> None:
-    settings = load_settings(database_url=f"sqlite:///{tmp_path / 'm.db'}", nats=NatsSettings(url=nats_url))
-    analyst = bearer(settings.token_secret.get_secret_value(), Role.ANALYST, "cabina-di-regia")
+    settings = load_settings(
+        database_url=f"sqlite:///{tmp_path / 'm.db'}",
+        nats=NatsSettings(url=nats_url),
+        oidc_issuers=[TEST_ISSUERS.issuer("cabina-di-regia", MONITORING)],
+    )
+    analyst = bearer(MONITORING, Role.ANALYST, "cabina-di-regia")
     app = create_app(settings)
     asyncio.run(_publish_history(nats_url))
     with serving(app) as schema:

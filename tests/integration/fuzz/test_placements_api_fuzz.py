@@ -12,18 +12,18 @@ import pytest
 from cantiere_placements.bootstrap import load_settings
 from cantiere_placements.entrypoints.api import create_app
 from cantiere_runtime.auth import Role
-from cantiere_runtime.settings import DEV_TOKEN_SECRET
 from schemathesis import APIOperation
 
 from tests.integration.placements.fakes import COMPLIANT, FakeReferrals, uid, vat
-from tests.integration.placements.harness import publish_referral
+from tests.integration.placements.harness import publish_referral, trusted_issuers
+from tests.support.identity import PLACEMENTS
 
 from .fuzzer import client, fuzz, serving, use_known_ids
 from .tokens import bearer
 
 CONSORTIUM, CENTRE = "ati-cantiere", "cpi-bari"
-COORDINATOR = bearer(DEV_TOKEN_SECRET, Role.PLACEMENT_COORDINATOR, CONSORTIUM)  # every staff route, and its own
-OFFICER = bearer(DEV_TOKEN_SECRET, Role.EMPLOYMENT_OFFICER, CENTRE)
+COORDINATOR = bearer(PLACEMENTS, Role.PLACEMENT_COORDINATOR, CONSORTIUM)  # every staff route, and its own
+OFFICER = bearer(PLACEMENTS, Role.EMPLOYMENT_OFFICER, CENTRE)
 OFFICER_ROUTES = {("POST", "/placements/{placement_id}/validate")}
 PEOPLE = range(1, 7)
 
@@ -98,6 +98,7 @@ def test_no_request_to_the_placements_api_gets_a_server_error(tmp_path: Path, na
         environment="test",
         log_format="console",
         log_level="WARNING",
+        oidc_issuers=trusted_issuers(),
     )
     clock = Clock()
     app = create_app(settings, referrals=FakeReferrals(), clock=lambda: clock.now)

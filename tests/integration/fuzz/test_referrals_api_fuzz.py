@@ -12,12 +12,13 @@ from hypothesis import strategies as st
 from schemathesis import APIOperation
 
 from tests.integration.referrals.invented import PEOPLE, tax_code
-from tests.integration.referrals.support import SECRET, personal_data, settings
+from tests.integration.referrals.support import personal_data, settings
+from tests.support.identity import REFERRALS
 
 from .fuzzer import client, fuzz, serving, use_known_ids
 from .tokens import bearer
 
-MANAGER = bearer(SECRET, Role.MUNICIPAL_MANAGER, "bari")  # a social worker's rights, and the audit log's
+MANAGER = bearer(REFERRALS, Role.MUNICIPAL_MANAGER, "bari")  # a social worker's rights, and the audit log's
 INVENTED = [
     ("Fiordaliso", "Quartarella", date(1990, 4, 17), "female"),
     ("Ginestra", "Pervinchi", date(1985, 11, 3), "female"),
