@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -53,13 +53,19 @@ async def current_principal(
     return principal
 
 
+def served_partners(app: Any) -> frozenset[str]:
+    """The partners whose people this service serves: its own, or each municipality of a shared process."""
+    partners: frozenset[str] | None = getattr(app.state, "partners", None)
+    return partners or frozenset({app.state.partner})
+
+
 def require(*roles: Role, same_partner: bool = True) -> Callable[..., Principal]:
     """FastAPI dependency factory: the caller must hold one of ``roles`` (and belong to this service's partner)."""
 
     def check(request: Request, principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
         if principal.role not in roles:
             raise Forbidden("Il tuo ruolo non consente questa operazione.", "Your role does not allow this operation.")
-        if same_partner and principal.partner != request.app.state.partner:
+        if same_partner and principal.partner not in served_partners(request.app):
             raise Forbidden("Questi dati appartengono a un altro ente.", "These data belong to another partner.")
         return principal
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, FastAPI, Request
 
-from cantiere_runtime.auth import Principal, Role
+from cantiere_runtime.auth import Principal, Role, served_partners
 from cantiere_runtime.errors import Forbidden
 from cantiere_runtime.sessions import csrf_token_of
 
@@ -45,7 +45,7 @@ def require_page(*roles: Role, same_partner: bool = True) -> Callable[..., Princ
     def check(request: Request, principal: Annotated[Principal, Depends(page_principal)]) -> Principal:
         if principal.role not in roles:
             raise Forbidden("Il tuo ruolo non consente questa pagina.", "Your role does not allow this page.")
-        if same_partner and principal.partner != request.app.state.partner:
+        if same_partner and principal.partner not in served_partners(request.app):
             raise Forbidden("Questi dati appartengono a un altro ente.", "These data belong to another partner.")
         return principal
 

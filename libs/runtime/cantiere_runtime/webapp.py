@@ -91,18 +91,21 @@ def install_health(app: FastAPI) -> None:
 
     @app.get("/health", tags=["health"], summary="Readiness: NATS and database connectivity")
     async def health() -> JSONResponse:
-        runtime = getattr(app.state, "runtime", None)
-        nats_ok = await is_connected(runtime.nc if runtime else None)
-        db_ok = False
-        if runtime is not None:
+        # One runtime per served partner (several in a process shared by the municipalities of an ambito).
+        runtimes = getattr(app.state, "runtimes", None) or [r for r in [getattr(app.state, "runtime", None)] if r]
+        nats_ok = bool(runtimes) and all([await is_connected(r.nc) for r in runtimes])
+        db_ok = bool(runtimes)
+        blocked: list[str] = []
+        for runtime in runtimes:
             try:
                 async with runtime.engine.connect() as conn:
                     await conn.execute(text("SELECT 1"))
-                db_ok = True
             except Exception:
                 db_ok = False
+                continue
+            names = await runtime.blocked_projections()
+            blocked += [f"{runtime.settings.partner}: {n}" for n in names] if len(runtimes) > 1 else names
         ok = nats_ok and db_ok
-        blocked = await runtime.blocked_projections() if runtime is not None and db_ok else []
         body: dict[str, Any] = {
             "status": ("degraded" if blocked else "ok") if ok else "unavailable",
             "service": app.state.service_name,
@@ -111,6 +114,9 @@ def install_health(app: FastAPI) -> None:
             "database": "ok" if db_ok else "unreachable",
             "blocked_projections": blocked,  # fail-closed read models waiting for a fix (see the logs)
         }
+        partners = getattr(app.state, "partners", None)
+        if partners:
+            body["partners"] = sorted(partners)
         return JSONResponse(body, status_code=200 if ok else 503)
 
 

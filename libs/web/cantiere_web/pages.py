@@ -8,7 +8,7 @@ no-store``: pages show personal data, and the JSON API beside them does too.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -57,6 +57,12 @@ class Brand:
     partner_name: str
     service_name: str
     tagline: str = ""
+    partner_names: Mapping[str, str] = field(default_factory=dict)  # a process serving several partners
+
+    def for_principal(self, principal: Principal | None) -> Brand:
+        """The header of a signed-in person: their own partner's name where the process serves several."""
+        name = self.partner_names.get(principal.partner) if principal else None
+        return replace(self, partner_name=name) if name else self
 
 
 NavItem = tuple[str, str]  # (path, Italian label: a message id)
@@ -149,7 +155,7 @@ class Pages:
         page = self.env.get_template(template).render(
             request=request,
             principal=principal,
-            brand=self.brand,
+            brand=self.brand.for_principal(principal),
             navigation=self.navigation(principal),
             locale=current_locale.get(),
             locales=[(code, LANGUAGE_NAMES[code]) for code in LOCALES],

@@ -15,6 +15,7 @@ from cantiere_referrals.adapters.tables import metadata
 from cantiere_referrals.adapters.vault import Vault, vault_key
 from cantiere_referrals.domain.events import REGISTRY
 from cantiere_referrals.domain.retention import InvalidRetentionPeriod, RetentionPolicy
+from cantiere_referrals.municipalities import MunicipalitySettings, code_key, derived_sqlite_url
 from cantiere_referrals.service_layer.handlers import Keys, Referrals
 
 SERVICE = "referrals"
@@ -71,15 +72,62 @@ class Settings(ServiceSettings):
     # `reissue-tokens`; switch off (CANTIERE_TYPED_LINK_TOKENS=false) once every municipality has.
     typed_link_tokens: bool = True
     retention: RetentionSettings = RetentionSettings()
+    # Several municipalities in one process (an ambito): see municipalities.py. Empty: just `partner`.
+    municipalities: tuple[str, ...] = ()
+    municipality: dict[str, MunicipalitySettings] = {}
+
+    @field_validator("municipality", mode="after")
+    @classmethod
+    def _code_keys(cls, value: dict[str, MunicipalitySettings]) -> dict[str, MunicipalitySettings]:
+        return {code_key(code): own for code, own in value.items()}
+
+    @property
+    def serves(self) -> tuple[str, ...]:
+        """The municipalities this process serves."""
+        return self.municipalities or (self.partner,)
+
+    def for_municipality(self, code: str) -> Settings:
+        """The settings one served municipality runs with, as if it were alone in its process."""
+        if not self.municipalities:
+            return self
+        own = self.municipality.get(code_key(code), MunicipalitySettings())
+        database_url = own.database_url or derived_sqlite_url(self.database_url, code)
+        if database_url is None:
+            raise ValueError(f"CANTIERE_MUNICIPALITY__{code.upper()}__DATABASE_URL must be set: one database each")
+        update: dict[str, object] = {
+            "partner": code,
+            "municipalities": (),
+            "municipality": {},
+            "database_url": database_url,
+            "vault_key": own.vault_key or self.vault_key,
+            "vault_key_id": own.vault_key_id or self.vault_key_id,
+        }
+        if own.retention is not None:
+            update["retention"] = RetentionSettings(**own.retention)
+        return self.model_copy(update=update)  # the updated fields count as set (retention: only if overridden)
 
     def check_production(self) -> None:
-        """Refuse development secrets in production."""
+        """Refuse development secrets in production (each served municipality with its own key and database)."""
         super().check_production()
-        if self.environment == "production" and (
-            self.vault_key.get_secret_value() == DEV_VAULT_KEY
-            or self.programme_key.get_secret_value() == DEV_PROGRAMME_KEY
-        ):
+        if self.environment != "production":
+            return
+        if self.programme_key.get_secret_value() == DEV_PROGRAMME_KEY:
             raise ValueError("CANTIERE_VAULT_KEY and CANTIERE_PROGRAMME_KEY must be set in production")
+        if not self.municipalities:
+            if self.vault_key.get_secret_value() == DEV_VAULT_KEY:
+                raise ValueError("CANTIERE_VAULT_KEY and CANTIERE_PROGRAMME_KEY must be set in production")
+            return
+        keys = []
+        for code in self.municipalities:
+            own = self.municipality.get(code_key(code))
+            if own is None or own.vault_key is None or own.database_url is None:
+                raise ValueError(
+                    f"in production each municipality has its own vault key and database: set "
+                    f"CANTIERE_MUNICIPALITY__{code.upper()}__VAULT_KEY and __DATABASE_URL"
+                )
+            keys.append(own.vault_key.get_secret_value())
+        if len(set(keys)) != len(keys) or DEV_VAULT_KEY in keys:
+            raise ValueError("each municipality needs its own vault key (not the development one, not shared)")
 
     def check_retention(self) -> None:
         """Refuse erasing by retention in production while the periods are still the placeholder defaults."""

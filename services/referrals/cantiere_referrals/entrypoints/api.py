@@ -18,26 +18,39 @@ from cantiere_referrals.entrypoints.routes import router
 
 
 def create_app(settings: Settings, *, connect_nats: bool = True) -> FastAPI:
-    """The FastAPI application of one referrals instance."""
+    """The FastAPI application of one referrals process: one municipality, or each of an ambito's.
+
+    Each served municipality runs as it would alone: its own database, vault, relay, projectors and NATS
+    responder; requests reach the one of the caller's own partner (``entrypoints.routes.referrals_of``).
+    """
     settings.check_production()
     configure_logging(f"{SERVICE}-{settings.partner}", fmt=settings.log_format, level=settings.log_level)
-    runtime = build_runtime(settings, follow_consortium=connect_nats)
+    members = [settings.for_municipality(code) for code in settings.serves]
+    runtimes = {m.partner: build_runtime(m, follow_consortium=connect_nats) for m in members}
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from cantiere_referrals.entrypoints.responder import Responder
 
-        await runtime.start(connect_nats=connect_nats)
-        app.state.runtime = runtime
-        app.state.referrals = build_referrals(settings, runtime)
-        responder = Responder(app.state.referrals, settings.partner)
-        if runtime.nc is not None:
-            await responder.start(runtime.nc)
+        responders: list[Responder] = []
         try:
+            for member in members:
+                runtime = runtimes[member.partner]
+                await runtime.start(connect_nats=connect_nats)
+                app.state.referrals_by_partner[member.partner] = svc = build_referrals(member, runtime)
+                responder = Responder(svc, member.partner)
+                if runtime.nc is not None:
+                    await responder.start(runtime.nc)
+                responders.append(responder)
+            if len(members) == 1:
+                app.state.runtime = runtimes[members[0].partner]
+                app.state.referrals = app.state.referrals_by_partner[members[0].partner]
             yield
         finally:
-            await responder.stop()
-            await runtime.stop()
+            for responder in responders:
+                await responder.stop()
+            for runtime in runtimes.values():
+                await runtime.stop()
 
     app = base_app(
         title=f"Cantiere {SERVICE}",
@@ -46,6 +59,10 @@ def create_app(settings: Settings, *, connect_nats: bool = True) -> FastAPI:
         issuers=settings.oidc_issuers,
         lifespan=lifespan,
     )
+    app.state.referrals_by_partner = {}
+    app.state.runtimes = list(runtimes.values())
+    if settings.municipalities:
+        app.state.partners = frozenset(settings.municipalities)
     install_asyncapi(
         app, service=Producer.REFERRALS, consumes=[(Producer.PLACEMENTS, Audience.PUBLIC)], server_url=settings.nats.url
     )

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated
 
 from cantiere_runtime.auth import Principal, Role
-from cantiere_runtime.signin import require_page
+from cantiere_runtime.signin import page_principal, require_page
 from cantiere_runtime.territory import Territory, TerritoryError, load_territory, territory_by_code
 from cantiere_web import N_, Brand, Pages, install_pages
 from cantiere_web.pages import NavItem
@@ -21,6 +21,7 @@ from fastapi import Depends, FastAPI, Request
 
 from cantiere_referrals.bootstrap import Settings
 from cantiere_referrals.domain.retention import RetentionPolicy
+from cantiere_referrals.entrypoints.routes import referrals_of
 from cantiere_referrals.service_layer.handlers import Referrals
 
 HERE = Path(__file__).parent
@@ -42,9 +43,9 @@ class PageSettings:
     retention_explicit: bool
 
 
-def services(request: Request) -> Referrals:
-    """The service layer the JSON routes use too."""
-    return request.app.state.referrals  # type: ignore[no-any-return]
+def services(request: Request, principal: Annotated[Principal, Depends(page_principal)]) -> Referrals:
+    """The service layer the JSON routes use too, of the signed-in person's own municipality."""
+    return referrals_of(request, principal.partner)
 
 
 def pages_of(request: Request) -> Pages:
@@ -52,7 +53,9 @@ def pages_of(request: Request) -> Pages:
 
 
 def page_settings(request: Request) -> PageSettings:
-    return request.app.state.page_settings  # type: ignore[no-any-return]
+    """The page settings of the signed-in person's own municipality (its retention periods)."""
+    by_partner: dict[str, PageSettings] = request.app.state.page_settings_by_partner
+    return by_partner[page_principal(request).partner]
 
 
 Service = Annotated[Referrals, Depends(services)]
@@ -88,23 +91,29 @@ def install_referrals_pages(app: FastAPI, settings: Settings) -> None:
     from cantiere_referrals.entrypoints import pages_manager, pages_people, pages_person
 
     territory = _territory(settings)
-    name = settings.partner
     municipalities: tuple[tuple[str, str], ...] = ()
     if territory is not None:
         municipalities = tuple((m.code, m.name) for m in territory.municipalities)
-        name = dict(municipalities).get(settings.partner, settings.partner)
-    app.state.page_settings = PageSettings(
-        municipalities,
-        settings.retention.policy(),
-        "retention" in settings.model_fields_set and settings.retention.explicit,
-    )
+    names = {code: f"Comune di {dict(municipalities).get(code, code)}" for code in settings.serves}
+    app.state.page_settings_by_partner = {
+        code: PageSettings(
+            municipalities,
+            own.retention.policy(),
+            "retention" in own.model_fields_set and own.retention.explicit,
+        )
+        for code in settings.serves
+        for own in [settings.for_municipality(code)]
+    }
+    ambito = territory.ambito_of(settings.serves[0]) if territory is not None and settings.municipalities else None
+    shared_name = ambito.name if ambito is not None else names[settings.serves[0]]
     install_pages(
         app,
         templates=TEMPLATES,
         locale_dirs=[LOCALE],
         brand=Brand(
-            partner_name=f"Comune di {name}",
+            partner_name=shared_name,
             service_name=N_("Servizi sociali · Tirocini di inclusione"),
+            partner_names=names,  # a signed-in person sees their own municipality's name
         ),
         navigation=navigation,
     )

@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 from cantiere_events.codes import ClosureReason, ConsentScope, ErasureBasis, ReferralWithdrawalReason
 from cantiere_events.values import PersonId
-from cantiere_runtime.auth import Principal, Role, require
+from cantiere_runtime.auth import Principal, Role, current_principal, require
+from cantiere_runtime.errors import Forbidden
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 
@@ -28,8 +29,16 @@ Auditor = Annotated[Principal, Depends(require(Role.MUNICIPAL_MANAGER, Role.AUDI
 router = APIRouter(tags=["people"])
 
 
-def _referrals(request: Request) -> Referrals:
-    return request.app.state.referrals  # type: ignore[no-any-return]
+def referrals_of(request: Request, partner: str) -> Referrals:
+    """The service layer of the caller's own municipality (a process may serve each of an ambito's)."""
+    found: Referrals | None = request.app.state.referrals_by_partner.get(partner)
+    if found is None:
+        raise Forbidden("Questi dati appartengono a un altro ente.", "These data belong to another partner.")
+    return found
+
+
+def _referrals(request: Request, principal: Annotated[Principal, Depends(current_principal)]) -> Referrals:
+    return referrals_of(request, principal.partner)
 
 
 Service = Annotated[Referrals, Depends(_referrals)]
