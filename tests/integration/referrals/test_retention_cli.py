@@ -104,3 +104,22 @@ async def test_production_refuses_to_erase_with_the_placeholder_periods(tmp_path
     del env["CANTIERE_RETENTION__NEVER_REFERRED_DAYS"]
     result = await retention(env, "--dry-run")
     assert result.exit_code == 2 and "responsabile della protezione dei dati" in result.output
+
+
+async def test_in_an_ambito_process_each_municipality_is_erased_by_its_own_periods(tmp_path: Path) -> None:
+    env = {
+        "CANTIERE_PARTNER": "ambito-triggiano",
+        "CANTIERE_MUNICIPALITIES": '["triggiano", "capurso"]',
+        "CANTIERE_DATABASE_URL": f"sqlite:///{tmp_path / 'ambito.db'}",
+        "CANTIERE_ENVIRONMENT": "test",
+        "CANTIERE_LOG_FORMAT": "json",
+        "CANTIERE_RETENTION__AFTER_REFERRAL_ENDED_DAYS": "365",
+        "CANTIERE_RETENTION__NEVER_REFERRED_DAYS": "180",
+        "CANTIERE_MUNICIPALITY__CAPURSO__RETENTION": '{"after_referral_ended_days": 700, "never_referred_days": 90}',
+    }
+    result = await retention(env, "--dry-run", "--as-of", "2024-06-30")
+    assert result.exit_code == 0, result.output
+    triggiano, capurso = result.output.split("== capurso")
+    assert "== triggiano" in triggiano and "365 giorni dopo la chiusura" in triggiano and "180 giorni" in triggiano
+    assert "700 giorni dopo la chiusura" in capurso and "90 giorni per chi" in capurso
+    assert {p.name for p in tmp_path.glob("*.db")} == {"ambito-triggiano.db", "ambito-capurso.db"}

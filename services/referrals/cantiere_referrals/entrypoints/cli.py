@@ -25,10 +25,10 @@ def serve() -> None:
 @app.command()
 def rebuild() -> None:
     """Drop and replay the read models of the service's own store (stop the service first)."""
-    from cantiere_referrals.bootstrap import build_runtime
+    from cantiere_referrals.bootstrap import Settings, build_runtime
 
-    async def run() -> int:
-        runtime = build_runtime(load_settings(), follow_consortium=False)
+    async def run(settings: Settings) -> int:
+        runtime = build_runtime(settings, follow_consortium=False)
         await runtime.start(connect_nats=False)
         try:
             assert runtime.local_projector is not None
@@ -36,7 +36,9 @@ def rebuild() -> None:
         finally:
             await runtime.stop()
 
-    typer.echo(f"replayed {asyncio.run(run())} events")
+    settings = load_settings()
+    for code in settings.serves:  # each municipality of the process has its own store
+        typer.echo(f"{code}: replayed {asyncio.run(run(settings.for_municipality(code)))} events")
 
 
 @app.command()

@@ -52,7 +52,13 @@ def reissue() -> None:
     except ValueError as refused:
         raise refuse(str(refused)) from None
     configure_logging(f"{SERVICE}-{settings.partner}", fmt=settings.log_format, level=settings.log_level)
-    report = asyncio.run(run(settings))
+    for code in settings.serves:
+        if settings.municipalities:
+            typer.echo(f"== {code}")
+        _summary(asyncio.run(run(settings.for_municipality(code))))
+
+
+def _summary(report: ReissueReport) -> None:
     n = {o: len(ids) for o, ids in report.by_outcome.items()}
     typer.echo(
         f"{report.checked} persone esaminate: {n[Reissued.UPDATED]} aggiornate, {n[Reissued.CURRENT]} già "

@@ -38,17 +38,20 @@ def parse_as_of(text: str | None, today: date, dry_run: bool) -> date:
     return as_of
 
 
-def checked_settings() -> Settings:
-    """The settings, with bad retention periods or placeholder periods in production refused in plain words."""
+def checked_settings() -> list[Settings]:
+    """The settings of each municipality the process serves, with bad retention periods or placeholder periods in
+    production refused in plain words."""
     try:
         settings = load_settings()
         settings.check_production()
-        settings.check_retention()
+        members = [settings.for_municipality(code) for code in settings.serves]
+        for member in members:
+            member.check_retention()
     except ValidationError as invalid:
         raise refuse("\n".join(err["msg"].removeprefix("Value error, ") for err in invalid.errors())) from None
     except ValueError as refused:
         raise refuse(str(refused)) from None
-    return settings
+    return members
 
 
 def show(person_id: str, outcome: Outcome) -> None:
@@ -101,8 +104,19 @@ def retention(as_of_text: str | None, dry_run: bool, today: date) -> None:
     from cantiere_runtime.logging import configure_logging
 
     as_of = parse_as_of(as_of_text, today, dry_run)
-    settings = checked_settings()
-    configure_logging(f"{SERVICE}-{settings.partner}", fmt=settings.log_format, level=settings.log_level)
+    members = checked_settings()
+    configure_logging(f"{SERVICE}-{load_settings().partner}", fmt=members[0].log_format, level=members[0].log_level)
+    failed = False
+    for settings in members:
+        if len(members) > 1:
+            typer.echo(f"== {settings.partner}")
+        failed |= _retention_of(settings, as_of, dry_run)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _retention_of(settings: Settings, as_of: date, dry_run: bool) -> bool:
+    """One municipality's run; whether any erasure failed."""
     policy = settings.retention
     typer.echo(
         f"Conservazione: {policy.after_referral_ended_days} giorni dopo la chiusura o il ritiro della segnalazione, "
@@ -119,5 +133,4 @@ def retention(as_of_text: str | None, dry_run: bool, today: date) -> None:
         typer.echo("Prova: non viene cancellato nulla / Dry run: nothing is erased")
     report = asyncio.run(run(settings, as_of, dry_run))
     typer.echo(summary(report))
-    if report.failed:
-        raise typer.Exit(1)
+    return bool(report.failed)
