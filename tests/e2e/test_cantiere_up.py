@@ -46,7 +46,13 @@ def test_up_starts_every_service_healthy_and_ctrl_c_leaves_no_process(tmp_path: 
                 break
         elapsed = time.monotonic() - started
         service_lines = [line for line in lines if line.startswith(("placements", "monitoring", "referrals"))]
-        assert len(service_lines) == 2 + 9, "\n".join(lines)  # the pilot: 9 municipalities
+        # The pilot as it was organised: nine municipalities in three ambiti, one referrals process each.
+        assert len(service_lines) == 2 + 3, "\n".join(lines)
+        assert [line.split()[1] for line in service_lines[2:]] == [
+            "ambito-bari",
+            "ambito-mola-di-bari",
+            "ambito-triggiano",
+        ], "\n".join(lines)
         assert all(line.endswith(" ok") for line in service_lines), "\n".join(lines)
         assert elapsed < 30, f"services took {elapsed:.1f}s to become healthy"
         ports = [int(line.split("http://127.0.0.1:")[1].split()[0]) for line in service_lines]
@@ -86,3 +92,11 @@ def signed_in_through_the_development_provider(data_dir: Path) -> None:
     headers = {"Authorization": f"Bearer {token}"}
     assert httpx.get("http://127.0.0.1:8300/caseload", headers=headers).status_code == 200
     assert httpx.get("http://127.0.0.1:8301/caseload", headers=headers).status_code == 401
+    capurso = subprocess.run(
+        [str(cantiere), "token", "--role", "social_worker", "--partner", "capurso", "--data-dir", str(data_dir)],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    # Capurso's social workers sign in at the process of Ambito 5, shared with Triggiano and three more.
+    assert (
+        httpx.get("http://127.0.0.1:8302/caseload", headers={"Authorization": f"Bearer {capurso}"}).status_code == 200
+    )

@@ -51,10 +51,12 @@ def plan_services(territory: Territory) -> list[ServicePlan]:
         ServicePlan("placements", "cantiere_placements", consortium, PLACEMENTS_PORT, signs_in=(consortium, centre)),
         ServicePlan("monitoring", "cantiere_monitoring", monitoring, MONITORING_PORT, signs_in=(monitoring,)),
     ]
-    for offset, town in enumerate(territory.municipalities):
+    # One referrals process per municipality, or per ambito (``referrals_services`` in the territory file).
+    for offset, (name, members) in enumerate(territory.referrals_groups()):
         port = REFERRALS_FIRST_PORT + offset
+        shared = {"CANTIERE_MUNICIPALITIES": json.dumps(members)} if members != (name,) else {}
         plans.append(
-            ServicePlan(f"referrals {town.code}", "cantiere_referrals", town.code, port, signs_in=(town.code,))
+            ServicePlan(f"referrals {name}", "cantiere_referrals", name, port, extra_env=shared, signs_in=members)
         )
     return [p for p in plans if importlib.util.find_spec(p.module) is not None]
 
