@@ -180,6 +180,9 @@ class Vault:
     ) -> PersonalData | None:
         """A person's data, after recording who reads them and why (None once erased; the attempt is audited)."""
         await self._audit(conn, person_id, reader, purpose, now, fields)
+        return await self._open(conn, person_id)
+
+    async def _open(self, conn: AsyncConnection, person_id: str) -> PersonalData | None:
         row = (await conn.execute(select(vault).where(vault.c.person_id == person_id))).first()
         if row is None:
             return None
@@ -194,14 +197,8 @@ class Vault:
 
         A search calls this for each person in its scope and then reads, audited, only the people it found.
         """
-        row = (await conn.execute(select(vault).where(vault.c.person_id == person_id))).first()
-        if row is None:
-            return False
-        try:
-            plain = self._aead.decrypt(row.nonce, row.ciphertext, person_id.encode())
-        except InvalidTag:
-            raise VaultKeyError("the vault record cannot be opened with this key") from None
-        return search_key(PersonalData.model_validate_json(plain).surname) == surname_key
+        data = await self._open(conn, person_id)
+        return data is not None and search_key(data.surname) == surname_key
 
     async def erase(self, conn: AsyncConnection, person_id: str) -> bool:
         """Delete a person's record and keep-apart codes; the read audit keeps its rows (only ids and codes)."""

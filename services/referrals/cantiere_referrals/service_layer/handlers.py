@@ -163,12 +163,12 @@ class Referrals:
         async with self.engine.begin() as conn:
             state, version = await self.load(person_id, conn)
             visible(principal, state)
-            result = await self._record(conn, principal, person_id, command, now, state, version)
+            result = await self.record_in(conn, principal, person_id, command, now, state, version)
         self.on_commit()
         assert result is not None
         return result
 
-    async def _record(
+    async def record_in(
         self,
         conn: AsyncConnection,
         principal: Principal,
@@ -178,6 +178,7 @@ class Referrals:
         state: Person | None,
         version: int,
     ) -> Person | None:
+        """Decide and append one command in the caller's transaction (the vault entry goes with an erasure)."""
         result = await self._execute(conn, principal, person_id, command, now, state, version)
         if isinstance(command, c.ErasePersonalData):  # the vault entry goes in the same transaction as the event
             await self.vault.erase(conn, person_id)
@@ -194,7 +195,7 @@ class Referrals:
             if not condition(state):
                 return False
             visible(principal, state)
-            await self._record(conn, principal, person_id, c.ErasePersonalData(basis=basis), now, state, version)
+            await self.record_in(conn, principal, person_id, c.ErasePersonalData(basis=basis), now, state, version)
         self.on_commit()
         return True
 
@@ -228,7 +229,7 @@ class Referrals:
             codes = tuple(dict.fromkeys(new_codes))
             tokens = tuple(dict.fromkeys([*self.keys.link_tokens(codes), *legacy]))
             command = c.RecordSafetyConstraints(keep_apart_tokens=tokens, key_id=self.keys.key_id, **fields)
-            result = await self._record(conn, principal, person_id, command, now, state, version)
+            result = await self.record_in(conn, principal, person_id, command, now, state, version)
             await self.vault.store_keep_apart_codes(conn, person_id, codes, now)
         self.on_commit()
         assert result is not None

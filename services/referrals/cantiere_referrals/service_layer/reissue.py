@@ -82,7 +82,7 @@ async def _reissue_one(svc: Referrals, person_id: str) -> Reissued:
             outcome = Reissued.CURRENT
         changed = False
         command = c.ReissueOwnToken(own_token=own, key_id=svc.keys.key_id, own_aliases=svc.keys.aliases(data.tax_code))
-        new_state = await svc._record(conn, system, person_id, command, now, state, version)
+        new_state = await svc.record_in(conn, system, person_id, command, now, state, version)
         if new_state is not state:
             changed, state, version = True, new_state, version + 1
         assert state is not None
@@ -99,7 +99,7 @@ async def _reissue_one(svc: Referrals, person_id: str) -> Reissued:
                     hour_windows=kept.hour_windows,
                     max_hours_per_week=kept.max_hours_per_week,
                 )
-                await svc._record(conn, system, person_id, again, now, state, version)
+                await svc.record_in(conn, system, person_id, again, now, state, version)
                 changed = True
     if changed:
         svc.on_commit()
