@@ -96,6 +96,13 @@ def signed_in_through_the_development_provider(data_dir: Path) -> None:
         [str(cantiere), "token", "--role", "social_worker", "--partner", "capurso", "--data-dir", str(data_dir)],
         capture_output=True, text=True, check=True,
     ).stdout.strip()  # fmt: skip
+    planner = subprocess.run(
+        [str(cantiere), "token", "--role", "district_planner", "--partner", "triggiano", "--data-dir", str(data_dir)],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    # The Ufficio di Piano of Ambito 5, signed in by its capofila, reads the ambito's figures at monitoring.
+    ambito = httpx.get("http://127.0.0.1:8200/ambito", headers={"Authorization": f"Bearer {planner}"})
+    assert ambito.status_code == 200 and ambito.json()["ambito"]["capofila"] == "triggiano", ambito.text
     # Capurso's social workers sign in at the process of Ambito 5, shared with Triggiano and three more.
     assert (
         httpx.get("http://127.0.0.1:8302/caseload", headers={"Authorization": f"Bearer {capurso}"}).status_code == 200

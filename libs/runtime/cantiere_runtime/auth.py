@@ -28,6 +28,7 @@ class Role(StrEnum):
     EMPLOYMENT_OFFICER = "employment_officer"
     ANALYST = "analyst"
     AUDITOR = "auditor"
+    DISTRICT_PLANNER = "district_planner"  # Ufficio di Piano of an ambito: its figures, never people
 
 
 class Principal(BaseModel):

@@ -124,17 +124,23 @@ def token(
         "http://127.0.0.1:8900"
     ),
     hours: Annotated[int, typer.Option()] = 8,
+    audience: Annotated[
+        str | None,
+        typer.Option(help="The service it is for (default: the partner's own; monitoring for a planner)"),
+    ] = None,
 ) -> None:
     """Mint a development bearer token, signed with the development provider's key of the partner."""
     from datetime import timedelta
 
     from cantiere_runtime.auth import Principal, Role
     from cantiere_runtime.identity.dev_provider import issuer_url, key_path
-    from cantiere_runtime.identity.dev_users import audience_for
+    from cantiere_runtime.identity.dev_users import MONITORING_AUDIENCE, audience_for
     from cantiere_runtime.identity.keys import load_or_create_key, mint_token
     from cantiere_runtime.territory import territory_by_code
 
-    audience = audience_for(territory_by_code(territory), partner)
+    if audience is None:
+        planner = role == Role.DISTRICT_PLANNER.value
+        audience = MONITORING_AUDIENCE if planner else audience_for(territory_by_code(territory), partner)
     principal = Principal(user_id=user, role=Role(role), partner=partner, district=district, host_id=host)
     key = load_or_create_key(key_path(data_dir.resolve(), partner))
     issued = mint_token(

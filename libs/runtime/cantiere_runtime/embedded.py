@@ -37,6 +37,7 @@ class ServicePlan:
     port: int
     extra_env: dict[str, str] = field(default_factory=dict)
     signs_in: tuple[str, ...] = ()  # the partners whose people sign in here (their issuers are trusted)
+    planners: tuple[str, ...] = ()  # capofila municipalities whose Ufficio di Piano signs in here, in that role only
 
     @property
     def url(self) -> str:
@@ -49,7 +50,14 @@ def plan_services(territory: Territory) -> list[ServicePlan]:
     monitoring = territory.partners.monitoring.code
     plans = [
         ServicePlan("placements", "cantiere_placements", consortium, PLACEMENTS_PORT, signs_in=(consortium, centre)),
-        ServicePlan("monitoring", "cantiere_monitoring", monitoring, MONITORING_PORT, signs_in=(monitoring,)),
+        ServicePlan(
+            "monitoring",
+            "cantiere_monitoring",
+            monitoring,
+            MONITORING_PORT,
+            signs_in=(monitoring,),
+            planners=tuple(a.capofila for a in territory.ambiti),
+        ),
     ]
     # One referrals process per municipality, or per ambito (``referrals_services`` in the territory file).
     for offset, (name, members) in enumerate(territory.referrals_groups()):
@@ -64,9 +72,9 @@ def plan_services(territory: Territory) -> list[ServicePlan]:
 def dev_issuers(territory: Territory, plan: ServicePlan, idp_url: str) -> list[dict[str, object]]:
     """The development provider's issuers a service trusts (CANTIERE_OIDC_ISSUERS of its process)."""
     from cantiere_runtime.identity.dev_provider import issuer_url
-    from cantiere_runtime.identity.dev_users import audience_for, partner_name
+    from cantiere_runtime.identity.dev_users import MONITORING_AUDIENCE, audience_for, partner_name
 
-    return [
+    trusted: list[dict[str, object]] = [
         {
             "partner": partner,
             "issuer": issuer_url(idp_url, partner),
@@ -76,6 +84,18 @@ def dev_issuers(territory: Territory, plan: ServicePlan, idp_url: str) -> list[d
         }
         for partner in plan.signs_in
     ]
+    trusted += [
+        {
+            "partner": partner,
+            "issuer": issuer_url(idp_url, partner),
+            "audience": MONITORING_AUDIENCE,
+            "label": f"Ufficio di Piano ({partner_name(territory, partner)})",
+            "roles": ["district_planner"],
+            "development": True,
+        }
+        for partner in plan.planners
+    ]
+    return trusted
 
 
 def _healthy(url: str) -> bool:

@@ -24,7 +24,14 @@ from tests.support.identity import TEST_ISSUERS
 from .known_history import known_history, project
 
 BARI = territory_by_code("bari-pilot")
-ISSUERS = [IssuerSettings(**TEST_ISSUERS.issuer(BARI.partners.monitoring.code, MONITORING_AUDIENCE))]
+ISSUERS = [
+    IssuerSettings(**TEST_ISSUERS.issuer(BARI.partners.monitoring.code, MONITORING_AUDIENCE)),
+    # The capofila of each ambito signs in its Ufficio di Piano, and may grant that role only.
+    *[
+        IssuerSettings(**TEST_ISSUERS.issuer(a.capofila, MONITORING_AUDIENCE, roles=[Role.DISTRICT_PLANNER.value]))
+        for a in BARI.ambiti
+    ],
+]
 THRESHOLD = BARI.disclosure_threshold
 MONITORING = BARI.partners.monitoring.code
 ROUTES = ["/indicators", "/procedure", "/exports/indicators.csv", "/exports/indicators.json", "/masterplan",
@@ -106,3 +113,38 @@ async def test_every_count_in_the_masterplan_is_zero_or_at_least_the_threshold(c
 
 async def test_health_still_answers(client: httpx.AsyncClient) -> None:
     assert (await client.get("/live")).status_code == 200
+
+
+async def test_the_ufficio_di_piano_sees_its_ambitos_published_figures_and_nothing_else(
+    client: httpx.AsyncClient,
+) -> None:
+    planner = token(Role.DISTRICT_PLANNER, "triggiano")
+    answer = await client.get("/ambito", headers=planner)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["ambito"]["code"] == "ambito-triggiano" and set(body["municipalities"]) == {
+        "triggiano", "adelfia", "capurso", "cellamare", "valenzano"
+    }  # fmt: skip
+    whole = (await client.get("/indicators", headers=token(Role.ANALYST))).json()
+    for name, flow in body["flows"].items():
+        published = whole["flows"][name]["by"]["municipality"]
+        if "cells" not in published:
+            assert flow["municipalities"] == published  # withheld in the release: withheld here too
+            continue
+        for municipality, cell in flow["municipalities"].items():
+            assert published["cells"][municipality] == cell  # exactly as the whole release shows it
+        assert set(flow["municipalities"]) <= set(body["municipalities"])  # no other municipality
+    assert all(allowed(count) for count in shown_counts(body))
+    for route in ROUTES:
+        assert (await client.get(route, headers=planner)).status_code == 403, route  # figures of its ambito only
+
+
+async def test_only_a_capofila_signs_in_a_planner_and_no_other_role_reads_the_ambito(
+    client: httpx.AsyncClient,
+) -> None:
+    assert (await client.get("/ambito", headers=token(Role.DISTRICT_PLANNER, "capurso"))).status_code == 401
+    assert (await client.get("/ambito", headers=token(Role.ANALYST))).status_code == 403
+    as_analyst = TEST_ISSUERS.bearer(
+        Principal(user_id="u", role=Role.ANALYST, partner="triggiano"), MONITORING_AUDIENCE
+    )
+    assert (await client.get("/indicators", headers=as_analyst)).status_code in (401, 403)  # its issuer: planners only

@@ -17,7 +17,7 @@ from authlib.oauth2 import OAuth2Error
 from flask import Flask, Response, abort, jsonify, request, session
 
 from cantiere_runtime.identity.dev_realm import Realm
-from cantiere_runtime.identity.dev_users import audience_for, demo_users, partner_name
+from cantiere_runtime.identity.dev_users import MONITORING_AUDIENCE, audience_for, demo_users, partner_name
 from cantiere_runtime.identity.keys import load_or_create_key
 from cantiere_runtime.territory import Territory
 
@@ -40,6 +40,7 @@ def issuer_url(base_url: str, partner: str) -> str:
 
 def realms(territory: Territory, data_dir: Path, base_url: str) -> dict[str, Realm]:
     """Every partner's issuer, with its key loaded from (or first made in) the data folder."""
+    capofila = {a.capofila for a in territory.ambiti}
     return {
         partner: Realm(
             partner,
@@ -47,6 +48,7 @@ def realms(territory: Territory, data_dir: Path, base_url: str) -> dict[str, Rea
             audience_for(territory, partner),
             load_or_create_key(key_path(data_dir, partner)),
             users,
+            (MONITORING_AUDIENCE,) if partner in capofila else (),  # its Ufficio di Piano reads monitoring
         )
         for partner, users in demo_users(territory).items()
     }

@@ -97,15 +97,25 @@ class DevCode(AuthorizationCodeMixin):  # type: ignore[misc]
 class Realm:
     """One partner's issuer: its key, its demo users, its client and its Authlib authorization server."""
 
-    def __init__(self, partner: str, issuer: str, audience: str, key: ECKey, users: list[DemoUser]) -> None:
+    def __init__(
+        self,
+        partner: str,
+        issuer: str,
+        audience: str,
+        key: ECKey,
+        users: list[DemoUser],
+        other_audiences: tuple[str, ...] = (),
+    ) -> None:
         self.partner, self.issuer, self.audience, self.key = partner, issuer, audience, key
+        # Services besides the partner's own where its people also sign in (a capofila's planners: monitoring).
+        self.audiences = (audience, *other_audiences)
         self.users = {user.user_id: user for user in users}
         self.codes: dict[str, DevCode] = {}
         self.session_key = f"user:{partner}"
         self.server = _server(self)
 
     def query_client(self, client_id: str) -> DevClient | None:
-        return DevClient(client_id) if client_id == self.audience else None
+        return DevClient(client_id) if client_id in self.audiences else None
 
     def signed_in(self) -> DemoUser | None:
         """The demo user signed in at this issuer in the browser's IdP session, if any."""

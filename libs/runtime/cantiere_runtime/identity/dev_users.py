@@ -24,6 +24,7 @@ ROLE_LABELS = {
     Role.EMPLOYMENT_OFFICER: "Funzionario del Centro per l'Impiego",
     Role.ANALYST: "Analista",
     Role.AUDITOR: "Revisore",
+    Role.DISTRICT_PLANNER: "Ufficio di Piano dell'ambito",
 }
 
 
@@ -97,4 +98,6 @@ def demo_users(territory: Territory) -> dict[str, list[DemoUser]]:
     users[centre] = [_user(centre, Role.EMPLOYMENT_OFFICER)]
     monitoring = territory.partners.monitoring.code
     users[monitoring] = [_user(monitoring, Role.ANALYST), _user(monitoring, Role.AUDITOR)]
+    for ambito in territory.ambiti:  # the Ufficio di Piano works at the capofila
+        users[ambito.capofila].append(_user(ambito.capofila, Role.DISTRICT_PLANNER, scope=ambito.name))
     return users

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from cantiere_runtime.auth import Principal, Role, require
+from cantiere_runtime.errors import Forbidden
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -58,6 +59,25 @@ async def indicators(
 ) -> dict[str, Any]:
     figures = _figures(request)
     return await figures.indicators(_release(figures, period, start, end))
+
+
+Planner = Annotated[Principal, Depends(require(Role.DISTRICT_PLANNER, same_partner=False))]
+
+
+@router.get("/ambito", summary="The planner's ambito: its figures by ambito and by municipality, as published")
+async def ambito_figures(
+    request: Request, planner: Planner, period: PeriodParam = None, start: From = None, end: To = None
+) -> dict[str, Any]:
+    """For the Ufficio di Piano of an ambito (signed in by its capofila municipality): the ambito's cells of the
+    release's breakdowns, after the same suppression as every figure; never a person."""
+    figures = _figures(request)
+    ambito = next((a for a in figures.territory.ambiti if a.capofila == planner.partner), None)
+    if ambito is None:
+        raise Forbidden(
+            "Il tuo ente non è capofila di un ambito del programma.",
+            "Your organisation leads no ambito of the programme.",
+        )
+    return await figures.ambito_indicators(_release(figures, period, start, end), ambito)
 
 
 @router.get("/procedure", summary="The procedure model: phases, standards, measured durations, overruns")

@@ -10,7 +10,7 @@ from typing import Any
 from cantiere_events.codes import AgeBand
 from cantiere_runtime.errors import Unavailable
 from cantiere_runtime.projector import Checkpoints
-from cantiere_runtime.territory import Territory
+from cantiere_runtime.territory import Ambito, Territory
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cantiere_monitoring.adapters.facts import consenting_journeys, host_sites
@@ -19,6 +19,13 @@ from cantiere_monitoring.domain.journey import HostSite, Journey, Period
 from cantiere_monitoring.domain.procedure import PHASES, measure, standard_days
 from cantiere_monitoring.domain.publication import publish_indicators, publish_procedure
 from cantiere_monitoring.domain.releases import Release, choose_release, enclosing, guard_release
+
+
+def _cells(series: dict[str, Any] | None, keys: tuple[str, ...]) -> dict[str, Any]:
+    """The published cells of a breakdown for some keys; the breakdown's marker when it is not published."""
+    if not series or "cells" not in series:
+        return series or {"withheld": "programme_level"}
+    return {key: series["cells"][key] for key in keys if key in series["cells"]}
 
 
 def dimensions(territory: Territory) -> Dimensions:
@@ -104,6 +111,28 @@ class Figures:
             return {"territory": t.code, **_stamp(r), **published}
 
         return _guarded(release, default_period(t), publish, t.disclosure_threshold)
+
+    async def ambito_indicators(self, release: Release, ambito: Ambito) -> dict[str, Any]:
+        """An ambito's share of the release: its cell of each breakdown by ambito and its municipalities' cells of
+        each breakdown by municipality, exactly as the whole release publishes them (a part of what is shown
+        anyway, so it tells nothing the release does not)."""
+        published = await self.indicators(release)
+        flows = {}
+        for name, flow in published["flows"].items():
+            by = flow["by"]
+            flows[name] = {
+                "ambito": _cells(by.get("ambito"), (ambito.code,)),
+                "municipalities": _cells(by.get("municipality"), ambito.municipalities),
+            }
+        names = {m.code: m.name for m in self.territory.municipalities}
+        return {
+            "territory": published["territory"],
+            **_stamp(release),
+            "threshold": published["threshold"],
+            "ambito": {"code": ambito.code, "name": ambito.name, "capofila": ambito.capofila},
+            "municipalities": {code: names.get(code, code) for code in ambito.municipalities},
+            "flows": flows,
+        }
 
     async def procedure(self, release: Release) -> dict[str, Any]:
         """The procedure model of the release: standards, measured durations, overruns, bottlenecks."""
