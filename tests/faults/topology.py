@@ -80,12 +80,14 @@ class HubAndLeaf:
     """deploy/nats/leaf/hub.conf and bari-leaf.conf: the hub, and Bari's leaf server with its own domain."""
 
     directory: Path
+    leafnode_port: int = field(default_factory=free_port)  # the hub's listener for leaf links
     hub: NatsServer = field(init=False)
     leaf: NatsServer = field(init=False)
 
-    def start(self) -> HubAndLeaf:
+    def start(self, link_port: int | None = None) -> HubAndLeaf:
+        """Start both; the leaf dials ``link_port`` (a proxy in front of the hub's leaf listener) when given."""
         self.directory.mkdir(parents=True, exist_ok=True)
-        leaf_port = free_port()
+        leaf_port = self.leafnode_port
         self.hub = NatsServer(
             store_dir=self.directory / "hub",
             log_file=self.directory / "hub.log",
@@ -102,7 +104,8 @@ class HubAndLeaf:
                 _include("accounts-leaf.conf", NATS_DIR / "leaf" / "accounts-leaf.conf", self.directory / "hub.conf"),
             ],
         )
-        hub_url = f"nats-leaf://leaf-bari:{PASSWORDS['NATS_PASSWORD_LEAF_BARI']}@127.0.0.1:{leaf_port}"
+        dialled = link_port or leaf_port
+        hub_url = f"nats-leaf://leaf-bari:{PASSWORDS['NATS_PASSWORD_LEAF_BARI']}@127.0.0.1:{dialled}"
         self.leaf = NatsServer(
             store_dir=self.directory / "bari-leaf",
             log_file=self.directory / "bari-leaf.log",
