@@ -9,8 +9,9 @@ PACKAGES := libs/events libs/runtime libs/web services/referrals services/placem
 DEPS := requirements-dev.txt $(addsuffix /pyproject.toml,$(PACKAGES))
 TERRITORY ?= bari-pilot
 NATS_PORT ?= 4322
+FAULT_ROUNDS ?= 5
 
-.PHONY: venv up test check lint typecheck bench catalogue translations bootstrap-italia clean
+.PHONY: venv up test faults check lint typecheck bench catalogue translations bootstrap-italia clean
 
 venv: $(STAMP)
 
@@ -28,6 +29,10 @@ up: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest
+
+# The fault suite alone, each fault repeated FAULT_ROUNDS times (`make test` runs it once each).
+faults: $(STAMP)
+	CANTIERE_FAULT_ROUNDS=$(FAULT_ROUNDS) $(BIN)/pytest tests/faults
 
 check: lint typecheck
 

@@ -262,9 +262,10 @@ def leaf_user(m: str, consortium: str) -> User:
         comment=f"Leaf server on the premises of {m} (hub side of the leaf link).",
         publish=[
             f"cantiere-sourcing.{m}.>",
-            # Replies of the leaf's JetStream to the hub server's own (source consumer) requests,
-            # which use the default prefix; no service's inbox lives under it.
-            f"{DEFAULT_INBOX}.>",
+            # Replies of the leaf's JetStream to the hub server's own requests that create the source
+            # consumer: nats-server sends them with a "$JSC.R.<id>" reply subject. Without this grant
+            # the hub never hears the consumer was made, and sources nothing (tests/faults proves it).
+            "$JSC.R.>",
             f"{inbox_prefix(placements_user_name(consortium))}.>",  # rpc answers to the consortium
         ],
         subscribe=[

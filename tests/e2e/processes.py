@@ -27,6 +27,24 @@ class Service:
     port: int
     log: Path
     process: subprocess.Popen[bytes]
+    package: str = ""
+    env: dict[str, str] = field(default_factory=dict)  # the whole environment it was started with
+    directory: Path = Path(".")
+
+    def spawn(self, *args: str) -> subprocess.Popen[bytes]:
+        """``python -m <package> <args>`` with this service's environment, appending to its log."""
+        return _spawn(self.package, args, self.env, self.directory, self.log)
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash or an out-of-memory killer would end it: no shutdown code runs."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(timeout=10)
+
+    def restart(self) -> None:
+        """Start it again as the operator (or the supervisor) would: same settings, port and database."""
+        assert self.process.poll() is not None, f"{self.name} is still running"
+        self.process = self.spawn("serve")
 
     @property
     def url(self) -> str:
@@ -58,15 +76,10 @@ class Fleet:
             **env,
         }
         log = self.directory / f"{name}.log"
-        with log.open("wb") as out:
-            process = subprocess.Popen(
-                [sys.executable, "-m", package, "serve"],
-                env={**base, **settings},
-                cwd=self.directory,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-        service = Service(name, port, log, process)
+        log.write_bytes(b"")
+        environment = {**base, **settings}
+        process = _spawn(package, ("serve",), environment, self.directory, log)
+        service = Service(name, port, log, process, package, environment, self.directory)
         self.services[name] = service
         return service
 
@@ -100,6 +113,15 @@ class Fleet:
     def logs(self) -> str:
         """Everything every process wrote."""
         return "\n".join(s.log.read_text(encoding="utf-8", errors="replace") for s in self.services.values())
+
+
+def _spawn(
+    package: str, args: tuple[str, ...], env: dict[str, str], directory: Path, log: Path
+) -> subprocess.Popen[bytes]:
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", package, *args], env=env, cwd=directory, stdout=out, stderr=subprocess.STDOUT
+        )
 
 
 @contextmanager

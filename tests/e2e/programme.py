@@ -67,9 +67,13 @@ def running_today(directory: Path, today: date) -> Path:
     return path
 
 
-def start_programme(processes: Fleet, nats_url: str, today: date) -> None:
+def start_programme(
+    processes: Fleet, nats_url: str, today: date, municipalities: tuple[str, ...] = (BARI, MOLA), **env: str
+) -> None:
+    """Every service of the programme as a process (``env``: more CANTIERE_* settings for each)."""
     common = {"CANTIERE_NATS__URL": nats_url, "CANTIERE_TERRITORY": TERRITORY.code}
-    for municipality in (BARI, MOLA):
+    common.update(env)
+    for municipality in municipalities:
         processes.start(municipality, "cantiere_referrals", {
             **common, **trusting(municipality), "CANTIERE_PARTNER": municipality,
             "CANTIERE_PROGRAMME_KEY": PROGRAMME_KEY,

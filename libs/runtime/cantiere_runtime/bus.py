@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ssl
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from cantiere_events import Audience
 from cantiere_events.subjects import audience_filter
 from nats.aio.client import Client
 from nats.errors import Error as NatsError
-from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
+from nats.js.api import DiscardPolicy, ExternalStream, RetentionPolicy, StorageType, StreamConfig, StreamSource
 from nats.js.client import JetStreamContext
 from nats.js.errors import NotFoundError
 from pydantic import BaseModel, SecretStr
@@ -26,6 +27,8 @@ DAY = 24 * 3600
 class NatsSettings(BaseModel):
     """How a service reaches NATS: URL, its own identity (user/password or creds file) and TLS."""
 
+    # One URL, or every node of a cluster separated by commas (nats://n1:4222,nats://n2:4222,...):
+    # the client then reconnects to another node when the one it uses fails.
     url: str = "nats://127.0.0.1:4222"
     user: str | None = None
     password: SecretStr | None = None
@@ -89,10 +92,18 @@ def _tls(settings: NatsSettings) -> ssl.SSLContext | None:
     return context
 
 
+def server_urls(url: str) -> list[str]:
+    """The servers named by a URL setting: one, or a comma-separated list of a cluster's nodes."""
+    urls = [u.strip() for u in url.split(",") if u.strip()]
+    if not urls:
+        raise ValueError("no NATS server URL given")
+    return urls
+
+
 async def connect(settings: NatsSettings, *, name: str, **overrides: Any) -> Client:
     """Connect with the service's own identity; permission violations and disconnects are logged."""
     options: dict[str, Any] = {
-        "servers": [settings.url],
+        "servers": server_urls(settings.url),
         "name": name,
         "error_cb": _error_cb,
         "disconnected_cb": _disconnected_cb,
@@ -116,12 +127,57 @@ async def connect(settings: NatsSettings, *, name: str, **overrides: Any) -> Cli
     return await nats.connect(**options)
 
 
+def leaf_outbox(municipality: str) -> StreamSpec:
+    """The stream on a municipality's leaf server (its own JetStream domain) that keeps its events.
+
+    Its referrals service publishes there, and gets acks even while the link to the hub is down;
+    the hub sources it (``hub_sources``) when the link is up: store and forward.
+    """
+    return StreamSpec(
+        f"{municipality.upper().replace('-', '_')}_OUTBOX",
+        tuple(f"cantiere.{a.value}.referrals.{municipality}.>" for a in (Audience.PUBLIC, Audience.RESTRICTED)),
+        f"events of {municipality}'s referrals service, held on its premises until the hub sources them",
+    )
+
+
+def hub_sources(stream: StreamSpec, leaves: Sequence[str]) -> list[StreamSource]:
+    """What a hub stream sources from the leaves' outboxes: each leaf's subjects of that stream's audience.
+
+    The sourcing consumer lives in the leaf's domain (``$JS.<m>.API``); its deliveries cross the
+    link on ``cantiere-sourcing.<m>``, which the leaf user may publish (deploy/nats/generate.py).
+    """
+    sources = []
+    for municipality in leaves:
+        outbox = leaf_outbox(municipality)
+        wanted = [s for s in outbox.subjects if any(_covers(f, s) for f in stream.subjects)]
+        for subject in wanted:
+            sources.append(
+                StreamSource(
+                    name=outbox.name,
+                    filter_subject=subject,
+                    external=ExternalStream(api=f"$JS.{municipality}.API", deliver=f"cantiere-sourcing.{municipality}"),
+                )
+            )
+    return sources
+
+
+def _covers(pattern: str, subject: str) -> bool:
+    # Enough for Cantiere's filters: "cantiere.public.>" covers "cantiere.public.referrals.bari.>".
+    return subject.startswith(pattern[:-1]) if pattern.endswith(">") else pattern == subject
+
+
 async def declare_streams(
-    js: JetStreamContext, *, replicas: int = 1, specs: tuple[StreamSpec, ...] = STREAMS
+    js: JetStreamContext,
+    *,
+    replicas: int = 1,
+    specs: tuple[StreamSpec, ...] = STREAMS,
+    leaves: Sequence[str] = (),
 ) -> list[str]:
     """Create or update Cantiere's streams (file storage, long duplicate window); idempotent.
 
     Run once by the deployment's bootstrap step; services only bind to existing streams.
+    ``leaves``: municipalities whose referrals service publishes to a leaf server; the hub's
+    streams source their outboxes (declare those on each leaf with ``declare_leaf_outbox``).
     """
     done = []
     for spec in specs:
@@ -135,6 +191,7 @@ async def declare_streams(
             duplicate_window=DUPLICATE_WINDOW_SECONDS,
             num_replicas=replicas,
             allow_direct=True,
+            sources=hub_sources(spec, leaves) or None,
         )
         try:
             await js.stream_info(spec.name)
@@ -146,6 +203,12 @@ async def declare_streams(
         log.info("stream_declared", stream=spec.name, action=action)
         done.append(spec.name)
     return done
+
+
+async def declare_leaf_outbox(js: JetStreamContext, municipality: str) -> str:
+    """Create or update a municipality's outbox stream on its leaf server (connect to the leaf); idempotent."""
+    names = await declare_streams(js, specs=(leaf_outbox(municipality),))
+    return names[0]
 
 
 async def is_connected(nc: Client | None) -> bool:

@@ -83,9 +83,9 @@ def streams(
     async def run() -> None:
         import nats as nats_client
 
-        from cantiere_runtime.bus import declare_streams
+        from cantiere_runtime.bus import declare_streams, server_urls
 
-        nc = await nats_client.connect(url)
+        nc = await nats_client.connect(servers=server_urls(url))  # a cluster: every node, comma-separated
         for name in await declare_streams(nc.jetstream(), replicas=replicas):
             typer.echo(f"stream {name} ready")
         await nc.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -43,6 +44,11 @@ class NatsServer:
     port: int = field(default_factory=free_port)
     config_file: Path | None = None
     log_file: Path | None = None
+    # Extra environment of the server process (config variables such as $NATS_PASSWORD_*).
+    env: dict[str, str] | None = None
+    # The configuration file sets up JetStream and its store_dir itself (a cluster node, a leaf):
+    # nats-server refuses -sd beside a store_dir of the file.
+    jetstream_in_config: bool = False
     process: subprocess.Popen[bytes] | None = field(default=None, init=False)
 
     @property
@@ -56,11 +62,14 @@ class NatsServer:
         if _port_open(self.port):
             raise RuntimeError(f"port {self.port} is already in use: choose another NATS port")
         self.store_dir.mkdir(parents=True, exist_ok=True)
-        args = [nats_server_binary(), "-a", "127.0.0.1", "-p", str(self.port), "-js", "-sd", str(self.store_dir)]
+        args = [nats_server_binary(), "-a", "127.0.0.1", "-p", str(self.port)]
+        if not self.jetstream_in_config:
+            args += ["-js", "-sd", str(self.store_dir)]
         if self.config_file:
             args += ["-c", str(self.config_file)]
         log = open(self.log_file, "ab") if self.log_file else subprocess.DEVNULL  # noqa: SIM115
-        self.process = subprocess.Popen(args, stdout=log, stderr=log, start_new_session=True)
+        env = {**os.environ, **self.env} if self.env else None
+        self.process = subprocess.Popen(args, stdout=log, stderr=log, start_new_session=True, env=env)
         deadline = time.monotonic() + timeout
         while not _port_open(self.port):
             if self.process.poll() is not None:
@@ -82,6 +91,15 @@ class NatsServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout)
+        self.process = None
+
+    def kill(self) -> None:
+        """SIGKILL the server, as a crash or a pulled plug would stop it (a fault test's node failure)."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(10)
         self.process = None
 
     def restart(self) -> None:

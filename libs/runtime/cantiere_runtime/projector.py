@@ -19,6 +19,7 @@ import structlog
 from cantiere_events import EventRegistry
 from sqlalchemy import Table, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from cantiere_runtime.logging import bound
@@ -163,7 +164,12 @@ class LocalProjector:
         """Keep projections up to date until ``stop`` is set."""
         while not stop.is_set():
             self._wake.clear()
-            if await self.catch_up() == 0:
+            try:
+                applied = await self.catch_up()
+            except DBAPIError as exc:  # the database connection was lost: try again, never stop projecting
+                log.warning("local_projector_interrupted", reason=type(exc).__name__)
+                applied = 0
+            if applied == 0:
                 try:
                     await asyncio.wait_for(self._wake.wait(), self.idle_interval)
                 except TimeoutError:

@@ -21,6 +21,7 @@ from nats.aio.client import Client
 from nats.errors import Error as NatsError
 from nats.js.api import PubAck
 from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cantiere_runtime.schema import outbox
@@ -77,7 +78,9 @@ class OutboxRelay:
             try:
                 sent = await self.relay_once()
                 failures = 0
-            except (NatsError, TimeoutError, OSError) as exc:
+            # A lost database connection (PostgreSQL restarted, failed over) is retried like NATS:
+            # a relay task that died on it would leave the outbox unsent until the process restarts.
+            except (NatsError, TimeoutError, OSError, DBAPIError) as exc:
                 failures += 1
                 delay = min(self.max_backoff, 0.1 * 2**failures) * (0.5 + random.random() / 2)
                 log.warning("relay_publish_failed", error=str(exc) or type(exc).__name__, retry_in=round(delay, 2))

@@ -82,19 +82,19 @@ class StreamProjector:
         self.js = self.nc.jetstream()
 
     async def _ensure_consumer(self, *, from_start: bool = False) -> None:
+        """(Re)create the durable at the stored checkpoint + 1: delivery in stream order from what is committed.
+
+        The durable's own delivery state is not the projection's. Messages delivered to a process that
+        died (fetched and not yet committed, or sent to a pull request it still had open) come back only
+        after ``ack_wait``, behind later ones; by then the checkpoint has moved past them and they would
+        be skipped for good. So every start (process start, NATS back, consumer lost) creates the consumer
+        again from the checkpoint, which also gives it the projection's current subjects (an upgrade).
+        Subjects added this way are read only after the checkpoint: rebuild to read them from the start.
+        """
         try:
-            info = await self.js.consumer_info(self.stream, self.durable)
-        except NotFoundError:
-            info = None
-        if info is not None:
-            kept = info.config.filter_subjects or [s for s in [info.config.filter_subject] if s]
-            if sorted(kept) == sorted(self.subjects):
-                return
-            # The projection now follows other subjects (an upgrade): the durable keeps the filter it
-            # was created with, so it is created again from the stored checkpoint. Subjects added this
-            # way are read only after the checkpoint: rebuild the projection to read them from the start.
-            log.warning("projector_subjects_changed", projection=self.projection.name, durable=self.durable)
             await self.js.delete_consumer(self.stream, self.durable)
+        except NotFoundError:
+            pass
         checkpoint = 0 if from_start else await Checkpoints(self.engine).get(self.projection.name)
         # With a name and a single filter, nats-py uses $JS.API.CONSUMER.CREATE.<stream>.<name>.<filter>,
         # which lets NATS permissions pin each service to its own durable and filter (deploy/nats).

@@ -58,12 +58,24 @@ class Instance:
 
 @asynccontextmanager
 async def running(
-    tmp_path: Path, nats_url: str, partner: str = "bari", database_url: str | None = None
+    tmp_path: Path,
+    nats_url: str,
+    partner: str = "bari",
+    database_url: str | None = None,
+    *,
+    nats: dict[str, Any] | None = None,
+    follow_consortium: bool = True,
 ) -> AsyncIterator[Instance]:
-    """Start an instance (migrations, relay, projectors, responder) and stop it afterwards."""
-    extra = {"database_url": database_url} if database_url else {}
-    config = settings(tmp_path, partner, nats_url, **extra)
-    runtime = build_runtime(config)
+    """Start an instance (migrations, relay, projectors, responder) and stop it afterwards.
+
+    ``nats``: the whole NATS identity (url, user, password, inbox_prefix) instead of a bare URL;
+    ``follow_consortium=False``: no projection of the consortium's events (e.g. on a leaf server).
+    """
+    extra: dict[str, Any] = {"database_url": database_url} if database_url else {}
+    if nats is not None:
+        extra["nats"] = {"url": nats_url, **nats}
+    config = settings(tmp_path, partner, None if nats else nats_url, **extra)
+    runtime = build_runtime(config, follow_consortium=follow_consortium)
     await runtime.start()
     svc = build_referrals(config, runtime)
     responder = Responder(svc, partner)

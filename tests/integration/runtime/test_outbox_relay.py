@@ -122,3 +122,32 @@ async def test_a_published_event_reads_as_a_cloudevent_with_the_sdk(
     assert str(event.get_id()) == msg.headers["Nats-Msg-Id"]
     assert event.get_extension("partner") == "testville"
     assert event.get_data() in ({"n": 1}, b'{"n":1}')
+
+
+async def test_the_relay_goes_on_after_losing_its_database_connection(engine: AsyncEngine, nc: nats.NATS) -> None:
+    # Found by tests/faults: pg_terminate_backend under load killed the relay task for good.
+    from sqlalchemy.exc import OperationalError
+
+    store = EventStore(engine, REGISTRY)
+    await _fill(store, aggregates=2, per_aggregate=2)
+    relay = OutboxRelay(engine, nc, max_backoff=0.1)
+    real_round, failures = relay._next_round, [1]
+
+    async def lost_once() -> list[object]:
+        if failures:
+            failures.pop()
+            raise OperationalError("SELECT ...", {}, Exception("server closed the connection unexpectedly"))
+        return await real_round()
+
+    relay._next_round = lost_once  # type: ignore[method-assign]
+    stop = asyncio.Event()
+    task = asyncio.create_task(relay.run(stop))
+    try:
+        for _ in range(100):
+            if await relay.pending() == 0:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        stop.set()
+        await task
+    assert not failures and await relay.pending() == 0
