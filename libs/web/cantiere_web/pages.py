@@ -17,6 +17,7 @@ import structlog
 from cantiere_runtime import signin
 from cantiere_runtime.auth import Principal
 from cantiere_runtime.errors import Unauthenticated, UserFacingError
+from cantiere_runtime.signin_pages import SignInPage, use_sign_in_pages
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -160,6 +161,17 @@ class Pages:
         )
         return HTMLResponse(page, status_code=status_code)
 
+    def sign_in_page(self, request: Request, page: SignInPage) -> Response:
+        """A page of the sign-in flow (chooser, signed out, expired, refusals) on the shared layout."""
+        return self.render(
+            request,
+            "signin.html",
+            status_code=page.status,
+            here="/accedi" if page.kind == "choose" else None,
+            page=page,
+            say=lambda words: i18n.text(*words),
+        )
+
 
 def choices(names: Mapping[Any, str], only: Sequence[str] | None = None) -> list[tuple[str, str]]:
     """Options of a select or checkboxes: (code, name in the request's language), in the mapping's order."""
@@ -235,6 +247,7 @@ def install_pages(
     i18n.use_catalogues(Catalogues([HERE / "locale", *locale_dirs]))
     pages = Pages(templates, brand, navigation)
     app.state.pages = pages
+    use_sign_in_pages(app.state, pages.sign_in_page)
     app.mount(STATIC_PREFIX, StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(PageHeaders)
 
