@@ -142,7 +142,8 @@ def create_dev_provider(territory: Territory, data_dir: Path, base_url: str) -> 
                 f"<h1>Richiesta di accesso non valida</h1><p lang='en'>{escape(error.description or error.error)}</p>"
             )
             return _html("Richiesta non valida", text, 400)
-        if user is not None and "login" not in (request.values.get("prompt") or ""):
+        chosen_now = request.method == "POST"  # prompt=login asks for a choice: this is it
+        if user is not None and (chosen_now or "login" not in (request.values.get("prompt") or "")):
             return _response(realm.server.create_authorization_response(grant_user=user, grant=grant))
         return _sign_in_page(territory, realm)
 
