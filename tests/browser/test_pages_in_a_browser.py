@@ -89,7 +89,8 @@ def test_a_social_worker_registers_refers_and_reads_identity_and_the_consortium_
 
     operator = page.context.browser.new_context(viewport={"width": 1280, "height": 900})  # another person
     consortium = operator.new_page()
-    signed_in(consortium, system.placements.url, demo_user(CONSORTIUM, "po"), organisation=BARI.partners.consortium.name)
+    operator_id = demo_user(CONSORTIUM, "po")
+    signed_in(consortium, system.placements.url, operator_id, organisation=BARI.partners.consortium.name)
     row = consortium.get_by_role("row").filter(has_text=short_id)
     deadline = time.monotonic() + 20
     while row.count() == 0 and time.monotonic() < deadline:  # the referral crosses the bus to the consortium
