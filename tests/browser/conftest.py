@@ -3,7 +3,7 @@ monitoring on a real NATS), driven by Debian's chromium through Playwright; ever
 
 Chromium comes from the system (``/usr/bin/chromium``, or CHROMIUM); without it the tests are
 skipped on a developer's machine and fail in CI (CI=true), where .ci/run installs it. One system and one
-browser serve the whole browser suite; each test opens its own browser context (its own cookies).
+browser serve each module; each test opens its own browser context (its own cookies).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def chromium_path() -> str | None:
     return candidate if Path(candidate).exists() else None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     executable = chromium_path()
     if executable is None:
@@ -50,9 +50,10 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def system(browser: Browser, nats_server: NatsUnderTest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
-    """Started once for the browser suite (after the browser: no chromium, no system)."""
+    """Started once per module (after the browser: no chromium, no system). Module scope, not session: Playwright's
+    sync API runs an event loop in this thread, which must be gone before the asyncio tests that follow."""
     with running_system(nats_server.url, tmp_path_factory.mktemp("browser-system")) as running:
         yield running
 
