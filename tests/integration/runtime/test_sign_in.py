@@ -3,6 +3,7 @@ the session cookie, pages that need a session, CSRF on every cookie-authenticate
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -220,7 +221,7 @@ async def test_sign_in_starts_on_every_service_and_placements_asks_which_organis
     ))  # fmt: skip
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=placements), base_url=SERVICE) as http:
         chooser = await http.get("/accedi", params={"next": "/validazioni"})
-        assert chooser.status_code == 200 and "Centro per l&#x27;Impiego" in chooser.text
+        assert chooser.status_code == 200 and "Centro per l'Impiego" in html.unescape(chooser.text)
         officer = await http.get("/accedi", params={"ente": centre, "next": "/validazioni"})
         assert officer.headers["location"].startswith(f"{provider.issuer(centre)}/authorize?")
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=monitoring), base_url=SERVICE) as http:
