@@ -51,12 +51,15 @@ catalogue: $(STAMP)
 	$(BIN)/cantiere-events catalogue --write libs/events/README.md
 
 # Page texts: Italian message ids in the code and templates, English in each .po (compiled when a service starts).
-CATALOGUES := libs/web/cantiere_web services/referrals/cantiere_referrals
+CATALOGUES := libs/web/cantiere_web services/referrals/cantiere_referrals services/placements/cantiere_placements \
+	services/monitoring/cantiere_monitoring
 translations: $(STAMP)
 	@mkdir -p var
 	@for dir in $(CATALOGUES); do \
 	  $(BIN)/pybabel -q extract -F libs/web/babel.cfg -k N_ --no-location --sort-output -o var/messages.pot $$dir && \
-	  $(BIN)/pybabel -q update -i var/messages.pot -d $$dir/locale -l en --ignore-obsolete -w 120 || exit 1; \
+	  if [ -f $$dir/locale/en/LC_MESSAGES/messages.po ]; then \
+	    $(BIN)/pybabel -q update -i var/messages.pot -d $$dir/locale -l en --ignore-obsolete -w 120 || exit 1; \
+	  else $(BIN)/pybabel -q init -i var/messages.pot -d $$dir/locale -l en -w 120 || exit 1; fi; \
 	done
 	@echo "Now translate the empty and fuzzy entries of */locale/en/LC_MESSAGES/messages.po"
 

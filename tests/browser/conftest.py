@@ -1,26 +1,24 @@
-"""Browser tests: the referrals pages served by uvicorn on a free port, driven by Debian's chromium through Playwright.
+"""Browser tests: the system as `cantiere up` runs it (development identity provider, referrals, placements and
+monitoring on a real NATS), driven by Debian's chromium through Playwright; everyone signs in for real.
 
 Chromium comes from the system (``/usr/bin/chromium``, or CHROMIUM); without it the tests are
-skipped on a developer's machine and fail in CI (CI=true), where .ci/run installs it.
+skipped on a developer's machine and fail in CI (CI=true), where .ci/run installs it. One system and one
+browser serve each module; each test opens its own browser context (its own cookies).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
-from cantiere_referrals.entrypoints.api import create_app
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.integration.referrals.pages import install_test_sign_in
-from tests.integration.referrals.support import settings
+from tests.conftest import NatsUnderTest
+
+from .system import System, running_system
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 CHROMIUM_ARGS = [
@@ -39,29 +37,6 @@ def chromium_path() -> str | None:
     return candidate if Path(candidate).exists() else None
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A referrals instance (Bari, SQLite, no NATS) with the test-only sign-in, served over HTTP."""
-    app = install_test_sign_in(create_app(settings(tmp_path_factory.mktemp("web")), connect_nats=False))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the referrals service did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     executable = chromium_path()
@@ -75,10 +50,19 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
+@pytest.fixture(scope="module")
+def system(browser: Browser, nats_server: NatsUnderTest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
+    """Started once per module (after the browser: no chromium, no system). Module scope, not session: Playwright's
+    sync API runs an event loop in this thread, which must be gone before the asyncio tests that follow."""
+    with running_system(nats_server.url, tmp_path_factory.mktemp("browser-system")) as running:
+        yield running
+
+
 @pytest.fixture
-def page(browser: Browser, base_url: str) -> Iterator[Page]:
-    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900}, locale="it-IT")
-    context.set_default_timeout(8000)
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh browser context (no cookies) and its tab."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="it-IT")
+    context.set_default_timeout(10000)
     tab = context.new_page()
     yield tab
     context.close()

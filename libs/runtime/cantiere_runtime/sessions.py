@@ -14,15 +14,17 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from html import escape
 from typing import Any
 
 from starlette.datastructures import Headers
 from starlette.requests import HTTPConnection, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from cantiere_runtime.signin_pages import SignInPage, render
+
 SESSION_ID = "sid"
 SESSION_CSRF = "csrf"
+SESSION_EXPIRED = "expired"  # set when an idle (or otherwise ended) session is emptied: sign-in says so
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CSRF_REFUSED_IT = "Il modulo è scaduto o non proviene da questo sito: ricarica la pagina e riprova."
 CSRF_REFUSED_EN = "The form expired or did not come from this site: reload the page and try again."
@@ -82,6 +84,7 @@ class SessionGuard:
             sid = session.get(SESSION_ID)
             if sid is not None and not self.registry.touch(sid, session.get("principal")):
                 session.clear()
+                session[SESSION_EXPIRED] = True
         await self.app(scope, receive, send)
 
 
@@ -115,7 +118,7 @@ class CsrfGuard:
         if isinstance(expected, str) and sent and hmac.compare_digest(sent.encode(), expected.encode()):
             await self.app(scope, replay, send)
             return
-        await _refuse(connection, send)
+        await _refuse(connection, replay, send)
 
 
 async def _buffer(receive: Receive) -> tuple[bytes, Receive]:
@@ -155,17 +158,22 @@ async def _form_field(scope: Scope, body: bytes, field: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-async def _refuse(connection: HTTPConnection, send: Send) -> None:
+CSRF_REFUSED = SignInPage(
+    ("Richiesta rifiutata", "Request refused"),
+    ((CSRF_REFUSED_IT, CSRF_REFUSED_EN),),
+    link=("/", ("Torna alla pagina iniziale", "Back to the home page")),
+    status=403,
+    kind="refused",
+)
+
+
+async def _refuse(connection: HTTPConnection, receive: Receive, send: Send) -> None:
     if "text/html" in connection.headers.get("accept", ""):
-        body = (
-            '<!doctype html><html lang="it"><head><meta charset="utf-8"><title>Richiesta rifiutata</title></head>'
-            f"<body><main><h1>Richiesta rifiutata</h1><p>{escape(CSRF_REFUSED_IT)}</p>"
-            f'<p lang="en">{escape(CSRF_REFUSED_EN)}</p></main></body></html>'
-        ).encode()
-        kind = b"text/html; charset=utf-8"
-    else:
-        message = {"error": "csrf", "message": CSRF_REFUSED_IT, "message_en": CSRF_REFUSED_EN}
-        body, kind = json.dumps(message).encode(), b"application/json"
+        page = render(Request(connection.scope, receive), CSRF_REFUSED)
+        await page(connection.scope, receive, send)
+        return
+    message = {"error": "csrf", "message": CSRF_REFUSED_IT, "message_en": CSRF_REFUSED_EN}
+    body, kind = json.dumps(message).encode(), b"application/json"
     headers = [(b"content-type", kind), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": 403, "headers": headers})
     await send({"type": "http.response.body", "body": body})

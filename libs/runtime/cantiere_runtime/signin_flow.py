@@ -11,7 +11,6 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Callable, Iterable
-from html import escape
 from typing import Annotated
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -19,19 +18,70 @@ import httpx
 import structlog
 from authlib.integrations.starlette_client import OAuth, OAuthError
 from fastapi import FastAPI, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from starlette.middleware.sessions import SessionMiddleware
 
 from cantiere_runtime.errors import Unauthenticated
 from cantiere_runtime.identity.issuers import IssuerSettings
 from cantiere_runtime.identity.verify import TokenVerifier
-from cantiere_runtime.sessions import SESSION_ID, CsrfGuard, SessionGuard, SessionRegistry, csrf_token_of
+from cantiere_runtime.sessions import (
+    SESSION_EXPIRED,
+    SESSION_ID,
+    CsrfGuard,
+    SessionGuard,
+    SessionRegistry,
+    csrf_token_of,
+)
 from cantiere_runtime.settings import ServiceSettings
 from cantiere_runtime.signin import CSRF_FIELD, SESSION_PRINCIPAL, SignInRequired
+from cantiere_runtime.signin_pages import SignInPage, render
 
 log = structlog.get_logger("cantiere.signin")
 
 SIGNIN_ISSUER, SIGNIN_NEXT = "signin_issuer", "signin_next"
+SIGNIN_AGAIN = "signin_again"  # after an idle expiry: the IdP must ask who is there, not reuse its session
+
+NOT_CONFIGURED = SignInPage(
+    ("Accesso non configurato", "Sign-in not configured"),
+    (
+        (
+            "Questo servizio non ha un fornitore di identità configurato.",
+            "This service has no identity provider configured.",
+        ),
+    ),
+    status=503,
+    kind="refused",
+)
+UNREACHABLE = SignInPage(
+    ("Accesso non disponibile", "Sign-in unavailable"),
+    (
+        (
+            "Il servizio di accesso non risponde: riprova tra poco.",
+            "The sign-in service does not answer: try again shortly.",
+        ),
+    ),
+    link=("/accedi", ("Riprova", "Try again")),
+    status=503,
+    kind="refused",
+)
+FAILED = SignInPage(
+    ("Accesso non riuscito", "Sign-in failed"),
+    (("Non è stato possibile completare l'accesso.", "Signing in could not be completed."),),
+    link=("/accedi", ("Riprova", "Try again")),
+    status=400,
+    kind="refused",
+)
+SIGNED_OUT = SignInPage(
+    ("Sei uscito", "You have signed out"),
+    (
+        (
+            "La sessione è terminata. Per sicurezza chiudi il browser se il computer è condiviso.",
+            "Your session has ended. For safety, close the browser if the computer is shared.",
+        ),
+    ),
+    link=("/accedi", ("Accedi di nuovo", "Sign in again")),
+    kind="signed_out",
+)
 
 
 def safe_next(value: str | None) -> str:
@@ -47,19 +97,6 @@ def safe_next(value: str | None) -> str:
 def cookie_name(service: str, partner: str) -> str:
     """One cookie per service and partner: on one host, cookies of different ports would collide."""
     return f"cantiere_{service}_{partner}".replace("-", "_")
-
-
-def _page(
-    title_it: str, text_it: str, text_en: str, link: tuple[str, str] | None = None, status: int = 200
-) -> Response:
-    more = f'<p><a href="{escape(link[0])}">{escape(link[1])}</a></p>' if link else ""
-    html = (
-        f'<!doctype html><html lang="it"><head><meta charset="utf-8"><title>{escape(title_it)} - Cantiere</title>'
-        '<meta name="viewport" content="width=device-width, initial-scale=1"></head><body><main>'
-        f'<h1>{escape(title_it)}</h1><p>{escape(text_it)}</p><p lang="en">{escape(text_en)}</p>{more}'
-        "</main></body></html>"
-    )
-    return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
 
 
 def install(app: FastAPI, settings: ServiceSettings, *, clock: Callable[[], float] = time.monotonic) -> None:
@@ -107,18 +144,21 @@ def install(app: FastAPI, settings: ServiceSettings, *, clock: Callable[[], floa
         if request.session.get(SESSION_PRINCIPAL):
             return RedirectResponse(target, status_code=303)
         if not issuers:
-            return _page("Accesso non configurato", "Questo servizio non ha un fornitore di identità configurato.",
-                         "This service has no identity provider configured.", status=503)  # fmt: skip
+            return render(request, NOT_CONFIGURED)
+        if request.session.pop(SESSION_EXPIRED, None):
+            request.session[SIGNIN_AGAIN] = True
+            return render(request, _expired(target))
         chosen = issuers.get(ente or "") or (next(iter(issuers.values())) if len(issuers) == 1 else None)
         if chosen is None:
-            return _choose(issuers.values(), target)
+            return render(request, _choose(issuers.values(), target))
         request.session[SIGNIN_ISSUER], request.session[SIGNIN_NEXT] = chosen.name, target
+        again = {"prompt": "login"} if request.session.pop(SIGNIN_AGAIN, None) else {}
         try:
-            answer: Response = await oauth.create_client(chosen.name).authorize_redirect(request, callback_url(request))
+            client = oauth.create_client(chosen.name)
+            answer: Response = await client.authorize_redirect(request, callback_url(request), **again)
         except (httpx.HTTPError, OAuthError, ValueError) as exc:
             log.warning("identity_provider_unreachable", issuer=chosen.issuer, kind=type(exc).__name__)
-            return _page("Accesso non disponibile", "Il servizio di accesso non risponde: riprova tra poco.",
-                         "The sign-in service does not answer: try again shortly.", status=503)  # fmt: skip
+            return render(request, UNREACHABLE)
         answer.headers["Cache-Control"] = "no-store"
         return answer
 
@@ -136,8 +176,7 @@ def install(app: FastAPI, settings: ServiceSettings, *, clock: Callable[[], floa
             principal = await verifier.verify(id_token, audience=issuer.oauth_client_id, issuer=issuer.issuer)
         except (OAuthError, Unauthenticated, httpx.HTTPError) as exc:
             log.info("sign_in_failed", kind=type(exc).__name__)
-            return _page("Accesso non riuscito", "Non è stato possibile completare l'accesso.",
-                         "Signing in could not be completed.", ("/accedi", "Riprova / Try again"), 400)  # fmt: skip
+            return render(request, FAILED)
         request.session.clear()
         raw = principal.model_dump(mode="json")
         request.session[SESSION_ID] = registry.open(raw, issuer.name, id_token)
@@ -171,19 +210,27 @@ def install(app: FastAPI, settings: ServiceSettings, *, clock: Callable[[], floa
         return RedirectResponse(f"{endpoint}?{urlencode(query)}", status_code=303)
 
     @app.get("/uscito", include_in_schema=False)
-    async def signed_out() -> Response:
-        return _page("Sei uscito", "La sessione è terminata.", "You have signed out.", ("/accedi", "Accedi / Sign in"))
+    async def signed_out(request: Request) -> Response:
+        return render(request, SIGNED_OUT)
 
 
-def _choose(issuers: Iterable[IssuerSettings], target: str) -> Response:
-    items = "".join(
-        f'<li><a href="/accedi?{escape(urlencode({"ente": i.name, "next": target}))}">'
-        f"{escape(i.label or i.partner)}</a></li>"
-        for i in issuers
-    )
-    html = (
-        '<!doctype html><html lang="it"><head><meta charset="utf-8"><title>Accedi - Cantiere</title></head><body>'
-        f'<main><h1>Accedi</h1><p>Scegli il tuo ente. <span lang="en">Choose your organisation.</span></p>'
-        f"<ul>{items}</ul></main></body></html>"
-    )
-    return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+def _choose(issuers: Iterable[IssuerSettings], target: str) -> SignInPage:
+    return SignInPage(
+        ("Accedi", "Sign in"),
+        (("Scegli il tuo ente: accederai con le credenziali che ti ha dato.",
+          "Choose your organisation: you will sign in with the credentials it gave you."),),
+        choices=tuple(
+            (f"/accedi?{urlencode({'ente': i.name, 'next': target})}", i.label or i.partner) for i in issuers
+        ),
+        kind="choose",
+    )  # fmt: skip
+
+
+def _expired(target: str) -> SignInPage:
+    return SignInPage(
+        ("Sessione scaduta", "Session expired"),
+        (("La sessione è terminata dopo un periodo di inattività: accedi di nuovo per continuare.",
+          "Your session ended after a period of inactivity: sign in again to continue."),),
+        link=(f"/accedi?{urlencode({'next': target})}", ("Accedi di nuovo", "Sign in again")),
+        kind="expired",
+    )  # fmt: skip

@@ -70,22 +70,28 @@ class Catalogues:
 
 
 _catalogues: Catalogues = Catalogues(())
+# The catalogues of the app serving the request: several services may run in one process (tests, embedded).
+current_catalogues: ContextVar[Catalogues | None] = ContextVar("cantiere_catalogues", default=None)
 
 
 def use_catalogues(catalogues: Catalogues) -> None:
-    """Install the catalogues the module-level gettext functions read (done once when the pages start)."""
+    """Install the catalogues read outside a request (a request reads its own app's: ``current_catalogues``)."""
     global _catalogues
     _catalogues = catalogues
 
 
+def _current() -> Catalogues:
+    return current_catalogues.get() or _catalogues
+
+
 def gettext(message: str) -> str:
     """The message in the request's language."""
-    return _catalogues.translations().gettext(message)
+    return _current().translations().gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural message in the request's language."""
-    return _catalogues.translations().ngettext(singular, plural, n)
+    return _current().translations().ngettext(singular, plural, n)
 
 
 def text(message_it: str, message_en: str) -> str:

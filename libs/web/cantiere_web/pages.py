@@ -17,6 +17,7 @@ import structlog
 from cantiere_runtime import signin
 from cantiere_runtime.auth import Principal
 from cantiere_runtime.errors import Unauthenticated, UserFacingError
+from cantiere_runtime.signin_pages import SignInPage, use_sign_in_pages
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -29,7 +30,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cantiere_web import i18n
-from cantiere_web.i18n import LANGUAGE_COOKIE, LANGUAGE_NAMES, LOCALES, Catalogues, chosen_locale, current_locale
+from cantiere_web.i18n import (
+    LANGUAGE_COOKIE,
+    LANGUAGE_NAMES,
+    LOCALES,
+    Catalogues,
+    chosen_locale,
+    current_catalogues,
+    current_locale,
+)
 from cantiere_web.labels import ROLE_NAMES
 
 log = structlog.get_logger("cantiere.web")
@@ -38,6 +47,7 @@ HERE = Path(__file__).parent
 STATIC_PREFIX = "/static"
 SIGN_IN_PATH = "/accedi"
 SIGN_OUT_PATH = "/esci"
+SIGN_IN_RETURN = {"choose": SIGN_IN_PATH, "expired": SIGN_IN_PATH, "signed_out": "/uscito"}
 FLASH_KEY = "flash"  # message ids (Italian text, never personal data) shown once after a redirect
 
 
@@ -166,6 +176,17 @@ class Pages:
         )
         return HTMLResponse(page, status_code=status_code)
 
+    def sign_in_page(self, request: Request, page: SignInPage) -> Response:
+        """A page of the sign-in flow (chooser, signed out, expired, refusals) on the shared layout."""
+        return self.render(
+            request,
+            "signin.html",
+            status_code=page.status,
+            here=SIGN_IN_RETURN.get(page.kind, "/"),  # the language switch comes back here, never to a callback
+            page=page,
+            say=lambda words: i18n.text(*words),
+        )
+
 
 def choices(names: Mapping[Any, str], only: Sequence[str] | None = None) -> list[tuple[str, str]]:
     """Options of a select or checkboxes: (code, name in the request's language), in the mapping's order."""
@@ -192,8 +213,8 @@ def _static(path: str) -> str:
 class PageHeaders:
     """ASGI middleware: the request's language, and no caching of anything but static assets."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    def __init__(self, app: ASGIApp, catalogues: Catalogues | None = None) -> None:
+        self.app, self.catalogues = app, catalogues
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -201,6 +222,7 @@ class PageHeaders:
             return
         static = str(scope.get("path", "")).startswith(STATIC_PREFIX + "/")
         token = current_locale.set(chosen_locale(_cookie(scope, LANGUAGE_COOKIE)))
+        own = current_catalogues.set(self.catalogues)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -216,6 +238,7 @@ class PageHeaders:
         try:
             await self.app(scope, receive, send_with_headers)
         finally:
+            current_catalogues.reset(own)
             current_locale.reset(token)
 
 
@@ -238,11 +261,13 @@ def install_pages(
     app: FastAPI, *, templates: Path, locale_dirs: Sequence[Path], brand: Brand, navigation: Navigation
 ) -> Pages:
     """Mount the assets, the language switch, HTML error pages and headers; return the service's Pages."""
-    i18n.use_catalogues(Catalogues([HERE / "locale", *locale_dirs]))
+    catalogues = Catalogues([HERE / "locale", *locale_dirs])
+    i18n.use_catalogues(catalogues)
     pages = Pages(templates, brand, navigation)
     app.state.pages = pages
+    use_sign_in_pages(app.state, pages.sign_in_page)
     app.mount(STATIC_PREFIX, StaticFiles(directory=HERE / "static"), name="static")
-    app.add_middleware(PageHeaders)
+    app.add_middleware(PageHeaders, catalogues=catalogues)
 
     switch = page_router()
 

@@ -3,6 +3,7 @@ the session cookie, pages that need a session, CSRF on every cookie-authenticate
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -117,7 +118,12 @@ async def test_a_post_without_or_with_a_wrong_csrf_token_is_refused(browser: Bro
     token = await browser.csrf()
     assert token == await browser.csrf()  # stable for the session
     missing = await browser.http.post(f"{SERVICE}/prova", data={}, headers={"Accept": "text/html"})
-    assert missing.status_code == 403 and "Il modulo è scaduto" in missing.text and "The form expired" in missing.text
+    assert missing.status_code == 403 and "Richiesta rifiutata" in missing.text
+    assert "Il modulo è scaduto" in missing.text
+    english = await browser.http.post(
+        f"{SERVICE}/prova", data={}, headers={"Accept": "text/html"}, cookies={"lingua": "en"}
+    )
+    assert english.status_code == 403 and "The form expired" in english.text
     wrong = await browser.http.post(f"{SERVICE}/prova", data={CSRF_FIELD: token[:-2] + "xx"})
     assert wrong.status_code == 403 and wrong.json()["error"] == "csrf"
     right = await browser.http.post(f"{SERVICE}/prova", data={CSRF_FIELD: token})
@@ -142,6 +148,12 @@ async def test_an_idle_session_ends(browser: Browser) -> None:
     browser.sessions.clock = lambda: now + 29 * 60 + 31 * 60  # 31 minutes after the last request
     answer = await browser.http.get(f"{SERVICE}/prova", follow_redirects=False)
     assert (answer.status_code, answer.headers["location"]) == (303, "/accedi?next=/prova")
+    told = await browser.http.get(f"{SERVICE}/accedi", params={"next": "/prova"})
+    assert told.status_code == 200 and "Sessione scaduta" in told.text  # said, not silently signed in again
+    again = await browser.http.get(f"{SERVICE}/accedi", params={"next": "/prova"}, follow_redirects=False)
+    assert "prompt=login" in again.headers["location"]  # the IdP asks who is there, despite its own session
+    asked = await browser.http.get(again.headers["location"])
+    assert "scegli un utente dimostrativo" in asked.text.lower()
 
 
 async def test_logout_ends_the_session_here_and_at_the_identity_provider(browser: Browser) -> None:
@@ -209,7 +221,7 @@ async def test_sign_in_starts_on_every_service_and_placements_asks_which_organis
     ))  # fmt: skip
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=placements), base_url=SERVICE) as http:
         chooser = await http.get("/accedi", params={"next": "/validazioni"})
-        assert chooser.status_code == 200 and "Centro per l&#x27;Impiego" in chooser.text
+        assert chooser.status_code == 200 and "Centro per l'Impiego" in html.unescape(chooser.text)
         officer = await http.get("/accedi", params={"ente": centre, "next": "/validazioni"})
         assert officer.headers["location"].startswith(f"{provider.issuer(centre)}/authorize?")
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=monitoring), base_url=SERVICE) as http:

@@ -54,11 +54,33 @@ def realms(territory: Territory, data_dir: Path, base_url: str) -> dict[str, Rea
     }
 
 
+STYLE = """
+body{margin:0;font-family:"Titillium Web",system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;
+background:#f2f4f7;line-height:1.5}
+.warning{background:#fff3cd;color:#5c4400;border-bottom:3px solid #a66300;padding:.75rem 1rem;font-weight:600}
+header{background:#0066cc;color:#fff;padding:1.25rem 1rem}
+header p{margin:0;font-size:1.4rem;font-weight:700}
+main{max-width:40rem;margin:2rem auto;background:#fff;padding:1.5rem 2rem;border-radius:4px;
+box-shadow:0 1px 4px rgba(0,0,0,.15)}
+h1{font-size:1.75rem;margin-top:0;color:#17324d}
+ul.users{list-style:none;padding:0}ul.users li{margin:.5rem 0}
+button{width:100%;text-align:left;font:inherit;font-weight:600;color:#fff;background:#0066cc;border:0;
+border-radius:4px;padding:.75rem 1rem;cursor:pointer}
+button:hover{background:#004d99}button:focus-visible,a:focus-visible{outline:3px solid #f90;outline-offset:2px}
+a{color:#0059b3}code{background:#eef1f5;padding:0 .25rem}
+"""
+
+
 def _html(title: str, body: str, status: int = 200) -> Response:
     page = (
         f'<!doctype html><html lang="it"><head><meta charset="utf-8"><title>{escape(title)}</title>'
-        '<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
-        f"<body><main>{body}</main></body></html>"
+        '<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">'
+        f"<style>{STYLE}</style></head><body>"
+        '<div class="warning" role="note">Fornitore di identità di sviluppo: utenti dimostrativi inventati, '
+        'nessuna password. Mai in produzione. <span lang="en">Development identity provider: invented demo '
+        "users, no passwords. Never in production.</span></div>"
+        "<header><p>Cantiere · Accesso di sviluppo</p></header>"
+        f"<main>{body}</main></body></html>"
     )
     return Response(page, status=status, mimetype="text/html", headers={"Cache-Control": "no-store"})
 
@@ -122,7 +144,8 @@ def create_dev_provider(territory: Territory, data_dir: Path, base_url: str) -> 
                 f"<h1>Richiesta di accesso non valida</h1><p lang='en'>{escape(error.description or error.error)}</p>"
             )
             return _html("Richiesta non valida", text, 400)
-        if user is not None and "login" not in (request.values.get("prompt") or ""):
+        chosen_now = request.method == "POST"  # prompt=login asks for a choice: this is it
+        if user is not None and (chosen_now or "login" not in (request.values.get("prompt") or "")):
             return _response(realm.server.create_authorization_response(grant_user=user, grant=grant))
         return _sign_in_page(territory, realm)
 
@@ -150,13 +173,17 @@ def _sign_in_page(territory: Territory, realm: Realm) -> Response:
         f'<li><button type="submit" name="user" value="{escape(u.user_id)}">{escape(u.label)}</button></li>'
         for u in realm.users.values()
     )
+    name = escape(partner_name(territory, realm.partner))
     body = (
-        f"<h1>Accedi: {escape(partner_name(territory, realm.partner))}</h1>"
-        '<p>Fornitore di identità di sviluppo: scegli un utente dimostrativo. <span lang="en">Development identity '
-        "provider: choose a demo user.</span></p>"
-        f'<form method="post" action="{escape(request.full_path)}"><ul>{buttons}</ul></form>'
+        f"<h1>Accedi: {name}</h1>"
+        "<p>Questo è il fornitore di identità di sviluppo: scegli un utente dimostrativo ed entrerai con il suo "
+        'ruolo. <span lang="en">This is the development identity provider: choose a demo user to sign in with its '
+        "role.</span></p>"
+        f'<form method="post" action="{escape(request.full_path)}">'
+        f'<fieldset style="border:0;padding:0;margin:0"><legend>Utenti dimostrativi di {name} '
+        f'<span lang="en">(demo users)</span></legend><ul class="users">{buttons}</ul></fieldset></form>'
     )
-    return _html("Accedi (sviluppo)", body)
+    return _html(f"Accedi (sviluppo) · {partner_name(territory, realm.partner)}", body)
 
 
 def serve(territory: Territory, data_dir: Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT) -> None:

@@ -28,6 +28,9 @@ ROLE_LABELS = {
 }
 
 
+SHORT = {Role.ANALYST: "an", Role.AUDITOR: "au"}  # "a" would give the Region's analyst and auditor one id
+
+
 @dataclass(frozen=True)
 class DemoUser:
     """A demo user: the principal its tokens carry and the label of its button on the sign-in page."""
@@ -69,7 +72,7 @@ def partner_name(territory: Territory, partner: str) -> str:
 
 def _user(partner: str, role: Role, n: int = 1, *, district: str | None = None, host: str | None = None,
           scope: str | None = None) -> DemoUser:  # fmt: skip
-    short = "".join(word[0] for word in role.value.split("_"))
+    short = SHORT.get(role) or "".join(word[0] for word in role.value.split("_"))
     user_id = f"demo-{partner}-{short}-{n}"
     label = ROLE_LABELS[role] + (f", {scope}" if scope else "") + " (demo)"
     principal = Principal(user_id=user_id, role=role, partner=partner, district=district, host_id=host)

@@ -15,6 +15,7 @@ from cantiere_runtime.webapp import base_app
 from fastapi import FastAPI
 
 from cantiere_monitoring.bootstrap import SERVICE, Settings, build_runtime, load_settings_territory
+from cantiere_monitoring.entrypoints.pages import install_monitoring_pages
 from cantiere_monitoring.entrypoints.routes import router
 from cantiere_monitoring.service_layer.figures import Figures
 
@@ -56,4 +57,5 @@ def create_app(settings: Settings) -> FastAPI:
 
     app = monitoring_app(territory, settings.oidc_issuers, lifespan=lifespan)
     install_sign_in(app, settings)
+    install_monitoring_pages(app, territory)
     return app

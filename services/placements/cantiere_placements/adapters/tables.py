@@ -32,6 +32,8 @@ candidates = Table(
     Column("esco_skills", JSON, nullable=False),
     Column("preferred_sectors", JSON, nullable=False),
     Column("consents", JSON, nullable=False, server_default=text("'[]'")),  # consent scopes in force
+    Column("age_band", String(16)),  # the profile's band at referral (pseudonymous)
+    Column("referred_on", Date),  # the day the municipality referred the person
 )
 
 hosts = Table(

@@ -64,6 +64,8 @@ async def _candidate(conn: AsyncConnection, person_id: str, event: Event, day: A
                 "esco_skills": [],
                 "preferred_sectors": list(event.profile.preferred_sectors),
                 "consents": [],
+                "age_band": str(event.profile.age_band),
+                "referred_on": event.referred_on,
             }
             await conn.execute(insert(candidates).values(**row))
         case ev.IntakeInterviewHeld():

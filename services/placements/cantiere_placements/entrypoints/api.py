@@ -16,6 +16,7 @@ from cantiere_placements.adapters.referrals_gateway import ReferralsGateway
 from cantiere_placements.bootstrap import SERVICE, Settings, build_runtime, wire
 from cantiere_placements.entrypoints import routes_candidates, routes_hosts, routes_placements, routes_views
 from cantiere_placements.entrypoints.deps import Clock, install_domain_errors, utc_now
+from cantiere_placements.entrypoints.pages import install_placements_pages
 
 
 def create_app(settings: Settings, *, referrals: ReferralsGateway | None = None, clock: Clock = utc_now) -> FastAPI:
@@ -52,4 +53,5 @@ def create_app(settings: Settings, *, referrals: ReferralsGateway | None = None,
     for module in (routes_candidates, routes_hosts, routes_placements, routes_views):
         app.include_router(module.router)
     install_sign_in(app, settings)
+    install_placements_pages(app, settings)
     return app

@@ -9,16 +9,15 @@ from cantiere_events.codes import HostSuspensionReason
 from cantiere_events.common import HostDeclarations
 from cantiere_events.values import HostId, MunicipalityCode, SectorCode, TutorId
 from cantiere_runtime.auth import Principal, Role
-from cantiere_runtime.errors import Forbidden
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from cantiere_placements.adapters import queries
-from cantiere_placements.adapters.vault import Reader
 from cantiere_placements.bootstrap import Wiring
 from cantiere_placements.domain import host as hst
 from cantiere_placements.entrypoints.deps import STAFF, allow, fresh, service, who
 from cantiere_placements.service_layer.handlers import Placements
+from cantiere_placements.service_layer.host_page import host_interns
 
 router = APIRouter(prefix="/hosts", tags=["hosts"])
 Staff = Annotated[Principal, Depends(allow(*STAFF))]
@@ -95,13 +94,4 @@ async def tutor_page(
 ) -> list[dict[str, Any]]:
     """The company tutor's page: its interns' role, schedule and attendance, and the first name of those who
     consent to minimal data going to the host; nothing else."""
-    if p.role is Role.COMPANY_TUTOR and p.host_id != host_id:
-        raise Forbidden("Puoi vedere solo i tirocinanti della tua azienda.", "You see only your own host's interns.")
-    page = await queries.tutor_page(wiring.views.engine, host_id)
-    reader = Reader(p.user_id, p.role.value, p.partner, "host tutor page")
-    async with wiring.views.engine.begin() as conn:
-        for intern in page:
-            person_id, shows = intern.pop("person_id"), intern.pop("shows_first_name")
-            name = await wiring.vault.read(conn, person_id, reader, who(request, p).now) if shows else None
-            intern["first_name"] = name
-    return page
+    return await host_interns(wiring.views.engine, wiring.vault, host_id, p, who(request, p).now)
