@@ -71,6 +71,9 @@ def _served(app: FastAPI, port: int) -> Iterator[None]:
         thread.join(timeout=15)
 
 
+PLANNERS = "Ufficio di Piano (Triggiano)"
+
+
 def _issuer(provider: RunningProvider, partner: str, audience: str) -> dict[str, object]:
     return provider.settings(partner, audience, label=partner_name(BARI, partner))
 
@@ -107,7 +110,11 @@ def running_system(nats_url: str, data: Path) -> Iterator[System]:
             monitoring_settings(
                 partner=REGION,
                 database_url=f"sqlite:///{data / 'monitoring.db'}",
-                oidc_issuers=[_issuer(provider, REGION, MONITORING)],
+                oidc_issuers=[
+                    _issuer(provider, REGION, MONITORING),
+                    # The Ufficio di Piano of Ambito 5, signed in by its capofila for that role only.
+                    provider.settings("triggiano", MONITORING, label=PLANNERS, roles=["district_planner"]),
+                ],
                 public_url=urls["monitoring"],
                 **common,
             )

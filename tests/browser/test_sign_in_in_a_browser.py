@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .signin import accessible, choose_user, demo_user, signed_in, signed_out
-from .system import BARI, CENTRE, CONSORTIUM, REGION, System
+from .system import BARI, CENTRE, CONSORTIUM, PLANNERS, REGION, System
 
 NOBODY = "00000000-0000-4000-8000-000000000000"
 HOST_2 = "0190d1a0-0000-7000-8000-000000000002"  # a host that is not the demo tutor's
@@ -32,6 +32,7 @@ class Door:
 
 CONSORTIUM_NAME = BARI.partners.consortium.name
 CENTRE_NAME = BARI.partners.employment_centre.name
+REGION_NAME = BARI.partners.monitoring.name
 DOORS = {
     "social_worker": Door(
         "referrals", "bari", demo_user("bari", "sw"), "/", "Persone seguite", "/registro-letture", 403
@@ -59,9 +60,14 @@ DOORS = {
         "placements", CENTRE, demo_user(CENTRE, "eo"), "/", "Progetti da convalidare",
         f"/aziende/{HOST_2}/tirocinanti", 403, CENTRE_NAME,
     ),
-    "analyst": Door("monitoring", REGION, demo_user(REGION, "an"), "/", "Il programma in cifre", "/persone", 404),
+    "analyst": Door(
+        "monitoring", REGION, demo_user(REGION, "an"), "/", "Il programma in cifre", "/persone", 404, REGION_NAME
+    ),
     "region_auditor": Door(
-        "monitoring", REGION, demo_user(REGION, "au"), "/", "Il programma in cifre", "/persone", 404
+        "monitoring", REGION, demo_user(REGION, "au"), "/", "Il programma in cifre", "/persone", 404, REGION_NAME
+    ),
+    "district_planner": Door(
+        "monitoring", "triggiano", demo_user("triggiano", "dp"), "/", "L'ambito in cifre", "/persone", 404, PLANNERS
     ),
 }  # fmt: skip
 TITLES = {403: "Accesso non consentito", 404: "Pagina non trovata"}

@@ -13,4 +13,5 @@ ROLE_NAMES = {
     "employment_officer": N_("Centro per l'impiego"),
     "analyst": N_("Analista"),
     "auditor": N_("Revisore"),
+    "district_planner": N_("Ufficio di Piano"),
 }

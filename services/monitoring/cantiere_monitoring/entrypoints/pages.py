@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from cantiere_runtime.auth import Principal, Role
+from cantiere_runtime.errors import Forbidden
 from cantiere_runtime.signin import require_page
 from cantiere_runtime.territory import Territory
-from cantiere_web import N_, Brand, Pages, install_pages, page_router
+from cantiere_web import N_, Brand, Pages, gettext, install_pages, page_router
 from cantiere_web.i18n import current_locale
 from cantiere_web.pages import NavItem
 from fastapi import Depends, FastAPI, Request
@@ -38,7 +39,11 @@ FLOWS = {
 AT_END = {"active": N_("Tirocini in corso"), "suspended": N_("Tirocini sospesi")}
 
 router = page_router()
-Reader = Annotated[Principal, Depends(require_page(Role.ANALYST, Role.AUDITOR))]
+# Analysts and auditors of the monitoring partner; the Ufficio di Piano of an ambito (signed in by its capofila,
+# whose issuer this service trusts for that role only) sees its ambito.
+Reader = Annotated[
+    Principal, Depends(require_page(Role.ANALYST, Role.AUDITOR, Role.DISTRICT_PLANNER, same_partner=False))
+]
 
 
 def shown(cell: dict[str, Any], threshold: int) -> str:
@@ -52,12 +57,29 @@ def shown(cell: dict[str, Any], threshold: int) -> str:
 
 
 @router.get("/")
-async def home(request: Request, _: Reader) -> Response:
-    """The programme's headline figures for the whole programme period, as ``/indicators`` publishes them."""
+async def home(request: Request, who: Reader) -> Response:
+    """The programme's headline figures for the whole programme period, as ``/indicators`` publishes them; for the
+    Ufficio di Piano, its ambito's cells of them (as ``/ambito``)."""
     figures: Figures = request.app.state.figures
     release = figures.release("programme")
-    published = await figures.indicators(release)
     pages: Pages = request.app.state.pages
+    if who.role is Role.DISTRICT_PLANNER:
+        ambito = next((a for a in figures.territory.ambiti if a.capofila == who.partner), None)
+        if ambito is None:
+            raise Forbidden(
+                "Il tuo ente non è capofila di un ambito del programma.", "Your organisation leads no ambito."
+            )
+        of_ambito = await figures.ambito_indicators(release, ambito)
+
+        def cell(cells: dict[str, Any], key: str) -> str:
+            if key in cells:
+                return shown(cells[key], of_ambito["threshold"])
+            return gettext("solo a livello di programma") if "withheld" in cells else "—"
+
+        return pages.render(request, "ambito.html", figures=of_ambito, flows=FLOWS, cell=cell, release=release)
+    if who.partner != request.app.state.partner:
+        raise Forbidden("Questi dati appartengono a un altro ente.", "These data belong to another partner.")
+    published = await figures.indicators(release)
     return pages.render(
         request,
         "home.html",
@@ -71,7 +93,9 @@ async def home(request: Request, _: Reader) -> Response:
 
 def navigation(principal: Principal | None) -> list[NavItem]:
     """The menu: the home page for now (the full monitoring pages build on it)."""
-    return [("/", N_("Il programma in cifre"))] if principal is not None else []
+    if principal is None:
+        return []
+    return [("/", N_("L'ambito in cifre") if principal.role is Role.DISTRICT_PLANNER else N_("Il programma in cifre"))]
 
 
 def install_monitoring_pages(app: FastAPI, territory: Territory) -> None:
