@@ -9,7 +9,7 @@ from typing import Any
 from cantiere_events.codes import ConsentScope
 from cantiere_runtime.errors import Forbidden
 from cantiere_runtime.rules import RuleSet, rule_set
-from cantiere_runtime.store import EventStore
+from cantiere_runtime.store import ConcurrencyError, EventStore
 from cantiere_runtime.territory import Territory, TerritoryError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -25,6 +25,7 @@ from cantiere_placements.domain.running import CalculateAllowance, ExtendInterns
 from cantiere_placements.service_layer.publish import PersonRef, PlacementRef, for_candidate, for_host, for_placement
 from cantiere_placements.service_layer.unit import Who, candidate_id, host_stream, load, placement_stream, wrap_all
 
+CONFLICT_ATTEMPTS = 5  # decide again on news appended meanwhile, this many times at most
 ENDS_A_PLACE = (ev.PlacementRejected, ev.InternshipInterrupted, ev.InternshipCompleted)
 
 
@@ -43,19 +44,30 @@ class Placements:
     committed: Callable[[], None] = _nothing
 
     async def candidate(self, person_id: str, command: cand.Command, who: Who) -> cand.Candidate:
-        """Run a command on a candidate."""
+        """Run a command on a candidate.
+
+        The intake appends the municipality's news to the same stream at any time (consents, constraints,
+        tokens): when it did so since the candidate was loaded, the command is decided again on the news, so the
+        operator sees a refusal only when the command no longer holds, never a conflict nobody caused.
+        """
         aggregate = candidate_id(person_id)
-        state, version = await load(self.store, cand.candidate_decider, aggregate)
-        events = cand.decide(command, state, today=who.today)
-        new = cand.candidate_decider.fold(events, state)
-        ref = person_ref(new, who)
-        publics = [p for e in events for p in for_candidate(e, ref)]
-        ctx = who.context(self.consortium)
-        await self.store.append(
-            aggregate, version, events, wrap_all(publics, aggregate, version + 1, ctx, ref.municipality), context=ctx
-        )
-        self.committed()
-        return new
+        for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+            state, version = await load(self.store, cand.candidate_decider, aggregate)
+            events = cand.decide(command, state, today=who.today)
+            new = cand.candidate_decider.fold(events, state)
+            ref = person_ref(new, who)
+            publics = [p for e in events for p in for_candidate(e, ref)]
+            ctx = who.context(self.consortium)
+            wrapped = wrap_all(publics, aggregate, version + 1, ctx, ref.municipality)
+            try:
+                await self.store.append(aggregate, version, events, wrapped, context=ctx)
+            except ConcurrencyError:
+                if attempt == CONFLICT_ATTEMPTS:
+                    raise
+                continue
+            self.committed()
+            return new
+        raise AssertionError("unreachable: the last attempt returns or raises")  # pragma: no cover
 
     async def host(self, host_id: str, command: hst.Command, who: Who) -> hst.Host:
         """Run a command on a host (registration, tutors, suspension)."""
