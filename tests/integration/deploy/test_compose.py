@@ -252,3 +252,17 @@ def test_each_service_loads_its_production_settings_from_environment_and_secret_
         assert settings.nats.user == name and settings.nats.password is not None
     else:
         assert settings.nats.password is None  # the retention job never connects to NATS
+
+
+def test_make_secrets_creates_every_missing_secret_file_and_keeps_the_existing_ones(tmp_path: Path) -> None:
+    (tmp_path / "vault_key_bari").write_text("kept\n")
+    created = compose_generate.write_secrets(TERRITORY, tmp_path)
+    assert set(created) | {"vault_key_bari"} == set(COMPOSE["secrets"])
+    assert (tmp_path / "vault_key_bari").read_text() == "kept\n"
+    password = (tmp_path / "postgres_password_referrals_capurso").read_text().strip()
+    url = (tmp_path / "database_url_referrals_capurso").read_text().strip()
+    assert url == f"postgresql://referrals_capurso:{password}@postgres:5432/referrals_capurso"
+    assert len(base64.b64decode((tmp_path / "vault_key_capurso").read_text())) == 32
+    assert (tmp_path / "oidc_issuers_placements").read_text().strip() == "[]"  # refused until an IdP is named
+    assert (tmp_path / "vault_key_capurso").stat().st_mode & 0o077 == 0
+    assert compose_generate.write_secrets(TERRITORY, tmp_path) == []
