@@ -11,7 +11,7 @@ TERRITORY ?= bari-pilot
 NATS_PORT ?= 4322
 FAULT_ROUNDS ?= 5
 
-.PHONY: venv up test faults check lint typecheck bench catalogue translations bootstrap-italia clean
+.PHONY: venv up test faults check lint typecheck bench catalogue compose secrets translations bootstrap-italia clean
 
 venv: $(STAMP)
 
@@ -49,6 +49,16 @@ bench: $(STAMP)
 catalogue: $(STAMP)
 	$(BIN)/cantiere-events catalogue --write README.md
 	$(BIN)/cantiere-events catalogue --write libs/events/README.md
+
+# Deployment files generated from the territory file (the tests fail if a committed one differs).
+compose: $(STAMP)
+	$(BIN)/python deploy/nats/generate.py
+	$(BIN)/python deploy/nats/generate.py --leaf ambito-bari -o deploy/nats/leaf/accounts-leaf.conf
+	$(BIN)/python deploy/compose/generate.py
+
+# The secret files docker-compose.yml names, under deploy/secrets/ (git-ignored): creates the missing ones.
+secrets: $(STAMP)
+	$(BIN)/python deploy/compose/generate.py --secrets
 
 # Page texts: Italian message ids in the code and templates, English in each .po (compiled when a service starts).
 CATALOGUES := libs/web/cantiere_web services/referrals/cantiere_referrals services/placements/cantiere_placements \

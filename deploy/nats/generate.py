@@ -1,9 +1,11 @@
 """Write the NATS users and permissions of a territory (deploy/nats/accounts.conf) from its territory YAML.
 
-    python deploy/nats/generate.py [TERRITORY_YAML] [-o deploy/nats/accounts.conf]
+    python deploy/nats/generate.py [TERRITORY_YAML] [-o deploy/nats/accounts.conf] [--leaf PROCESS]
 
-One user per municipality's referrals service, one for the consortium's placements
-service, one for monitoring, one admin for the bootstrap step. Passwords are never
+One user per referrals *process* (``Territory.referrals_groups()``: one per municipality,
+or one per ambito serving its municipalities, as the territory's ``referrals_services``
+says), allowed exactly the union of its municipalities' subjects; one for the consortium's
+placements service, one for monitoring, one admin for the bootstrap step. Passwords are never
 written: each user's password is the NATS config variable ``$NATS_PASSWORD_<CODE>``,
 which nats-server resolves from its environment at start (a plain password or a
 bcrypt hash from ``nats server passwd``). See deploy/README.md for the reasoning.
@@ -16,8 +18,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from cantiere_runtime.service import StreamSubscription
+from cantiere_runtime.territory import Territory, load_territory
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -48,7 +50,8 @@ def inbox_prefix(user: str) -> str:
 
 
 def password_variable(code: str) -> str:
-    """The environment variable holding a partner's NATS password: NATS_PASSWORD_MOLA_DI_BARI."""
+    """The environment variable holding a user's NATS password: NATS_PASSWORD_AMBITO_TRIGGIANO for
+    the referrals process ``ambito-triggiano``, NATS_PASSWORD_ATI_CANTIERE for the consortium."""
     return "NATS_PASSWORD_" + re.sub(r"[^A-Z0-9]", "_", code.upper())
 
 
@@ -171,24 +174,36 @@ def _deadletter(durable: str) -> str:
     return f"cantiere.deadletter.{durable}"
 
 
-def referrals_user(m: str) -> User:
+def referrals_user_name(process: str) -> str:
+    """The NATS user of a referrals process: ``referrals-<process>`` (e.g. ``referrals-ambito-triggiano``)."""
+    return f"referrals-{process}"
+
+
+def referrals_user(process: str, municipalities: tuple[str, ...]) -> User:
+    """One referrals process: each municipality it serves stays its own partner on the bus, so the user
+    gets the union of their subjects, durables, rpc and dead letters, and nothing of anyone else."""
     from cantiere_referrals.projections import consortium_subscriptions
 
-    consumers = consumers_of(consortium_subscriptions(m))
-    return User(
-        name=f"referrals-{m}",
-        password_var=password_variable(m),
-        comment=f"Referrals service of municipality {m}: its own events out, its own people's news in.",
-        publish=[
-            f"cantiere.public.referrals.{m}.>",
-            f"cantiere.restricted.referrals.{m}.>",
-            *[_deadletter(c.durable) for c in consumers],
-        ],
-        subscribe=[
+    consumers = [c for m in municipalities for c in consumers_of(consortium_subscriptions(m))]
+    served = ", ".join(municipalities)
+    own_events = [
+        f"cantiere.{audience}.referrals.{m}.>" for m in municipalities for audience in ("public", "restricted")
+    ]
+    news_and_rpc = [
+        subject
+        for m in municipalities
+        for subject in (
             f"cantiere.public.placements.{m}.>",
             f"cantiere.restricted.placements.{m}.>",  # clearances and refusals about its own people
             f"cantiere.rpc.referrals.{m}.>",
-        ],
+        )
+    ]
+    return User(
+        name=referrals_user_name(process),
+        password_var=password_variable(process),
+        comment=f"Referrals process {process} (serves {served}): their own events out, their own people's news in.",
+        publish=[*own_events, *[_deadletter(c.durable) for c in consumers]],
+        subscribe=news_and_rpc,
         consumers=consumers,
         allow_responses=True,
     )
@@ -248,20 +263,22 @@ def monitoring_user(code: str) -> User:
     )
 
 
-def leaf_user(m: str, consortium: str) -> User:
-    """The hub-side login of municipality m's leaf server (see leaf/bari-leaf.conf).
+def leaf_user(process: str, municipalities: tuple[str, ...], consortium: str) -> User:
+    """The hub-side login of the leaf server on the premises of referrals process ``process``.
 
-    On a leaf connection, publish is what the leaf may send into the hub and subscribe
-    what the hub sends down to it. Events go up only by the hub sourcing the leaf's
-    BARI_OUTBOX-like stream (deliveries on cantiere-sourcing.<m>.>); rpc answers go up
-    on the requester's inbox, i.e. under the consortium's own prefix (the only rpc client).
+    See leaf/bari-leaf.conf. On a leaf connection, publish is what the leaf may send into the hub and
+    subscribe what the hub sends down to it. The leaf's JetStream domain is the process name. Events go
+    up only by the hub sourcing the leaf's <PROCESS>_OUTBOX stream (deliveries on
+    cantiere-sourcing.<process>.>); rpc answers go up on the requester's inbox, i.e. under the
+    consortium's own prefix (the only rpc client).
     """
+    down = [s for m in municipalities for s in (f"cantiere.public.placements.{m}.>", f"cantiere.rpc.referrals.{m}.>")]
     return User(
-        name=f"leaf-{m}",
-        password_var=password_variable(f"leaf-{m}"),
-        comment=f"Leaf server on the premises of {m} (hub side of the leaf link).",
+        name=f"leaf-{process}",
+        password_var=password_variable(f"leaf-{process}"),
+        comment=f"Leaf server of referrals process {process} (serves {', '.join(municipalities)}), hub side.",
         publish=[
-            f"cantiere-sourcing.{m}.>",
+            f"cantiere-sourcing.{process}.>",
             # Replies of the leaf's JetStream to the hub server's own requests that create the source
             # consumer: nats-server sends them with a "$JSC.R.<id>" reply subject. Without this grant
             # the hub never hears the consumer was made, and sources nothing (tests/faults proves it).
@@ -269,51 +286,58 @@ def leaf_user(m: str, consortium: str) -> User:
             f"{inbox_prefix(placements_user_name(consortium))}.>",  # rpc answers to the consortium
         ],
         subscribe=[
-            f"cantiere.public.placements.{m}.>",
-            f"cantiere.rpc.referrals.{m}.>",
-            f"$JS.{m}.API.>",  # the hub's JetStream creating/reading the source consumer in domain m
-            f"$JS.ACK.{m.upper().replace('-', '_')}_OUTBOX.>",
+            *down,
+            f"$JS.{process}.API.>",  # the hub's JetStream creating/reading the source consumer in that domain
+            f"$JS.ACK.{outbox_stream(process)}.>",
             "$JS.FC.>",  # flow control of the source consumer
         ],
         inbox=False,
     )
 
 
-def users_for(territory: dict, leaves: tuple[str, ...] = ()) -> list[User]:
-    """Every user of a territory, checked: codes are slugs and all differ (they are NATS tokens)."""
-    municipalities = [m["code"] for m in territory["municipalities"]]
-    partners = territory["partners"]
-    consortium, monitoring = partners["consortium"]["code"], partners["monitoring"]["code"]
-    codes = [*municipalities, consortium, monitoring]
-    for code in codes:
-        if not SLUG.match(code):
-            raise ValueError(f"partner code {code!r} is not a slug (lowercase letters, digits, '-')")
-    variables = [password_variable(c) for c in codes]
-    if len(set(variables)) != len(variables) or password_variable("admin") in variables:
-        raise ValueError("two partner codes map to the same NATS_PASSWORD_* variable")
-    unknown = set(leaves) - set(municipalities)
+def outbox_stream(process: str) -> str:
+    """The leaf's local stream of its municipalities' events: ``AMBITO_BARI_OUTBOX``."""
+    return re.sub(r"[^A-Z0-9]", "_", process.upper()) + "_OUTBOX"
+
+
+def users_for(territory: Territory, leaves: tuple[str, ...] = ()) -> list[User]:
+    """Every user of a territory, checked: each NATS_PASSWORD_* variable names one user.
+
+    ``leaves`` are referrals process names (``referrals_groups()``) that run a leaf server.
+    """
+    groups = territory.referrals_groups()
+    consortium, monitoring = territory.partners.consortium.code, territory.partners.monitoring.code
+    unknown = set(leaves) - {process for process, _ in groups}
     if unknown:
-        raise ValueError(f"--leaf names no municipality of the territory: {sorted(unknown)}")
+        known = ", ".join(process for process, _ in groups)
+        raise ValueError(f"--leaf names no referrals process of the territory: {sorted(unknown)} (known: {known})")
     admin = User(ADMIN_USER, password_variable("admin"), "Bootstrap/operator: `cantiere streams`.", admin=True)
-    return [
-        *[referrals_user(m) for m in municipalities],
+    users = [
+        *[referrals_user(process, served) for process, served in groups],
         placements_user(consortium),
         monitoring_user(monitoring),
-        *[leaf_user(m, consortium) for m in leaves],
+        *[leaf_user(process, served, consortium) for process, served in groups if process in leaves],
         admin,
     ]
+    for user in users:
+        if not SLUG.match(user.name):
+            raise ValueError(f"NATS user {user.name!r} is not a slug (lowercase letters, digits, '-')")
+    variables = [u.password_var for u in users]
+    if len(set(variables)) != len(variables):
+        raise ValueError("two users map to the same NATS_PASSWORD_* variable: rename a code in the territory file")
+    return users
 
 
-def render(territory: dict, source: str, leaves: tuple[str, ...] = ()) -> str:
+def render(territory: Territory, source: str, leaves: tuple[str, ...] = ()) -> str:
     users = users_for(territory, leaves)
     header = [
         f"# GENERATED by deploy/nats/generate.py from {source}: edit the generator, not this file.",
         "# Passwords are config variables resolved from nats-server's environment (NATS_PASSWORD_*);",
         "# no secret is stored here. Included by nats-server.conf and cluster/*.conf (leaf/hub.conf includes",
-        "# leaf/accounts-leaf.conf, the same users plus the leaf-<municipality> logins).",
+        "# leaf/accounts-leaf.conf, the same users plus the leaf-<referrals process> logins).",
         "#",
         "# Environment variables nats-server needs:",
-        *[f"#   {u.password_var:<32} user {u.name}" for u in users],
+        *[f"#   {u.password_var:<36} user {u.name}" for u in users],
         "#",
         "# Each client connects with its user's own inbox prefix (CANTIERE_NATS__INBOX_PREFIX, noted above",
         "# each user) and may subscribe to that prefix only: nobody reads another user's replies.",
@@ -331,9 +355,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("territory", nargs="?", type=Path, default=DEFAULT_TERRITORY)
     parser.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT)
-    parser.add_argument("--leaf", action="append", default=[], help="municipality with a leaf server (repeatable)")
+    parser.add_argument("--leaf", action="append", default=[], help="referrals process with a leaf server (repeatable)")
     args = parser.parse_args(argv)
-    territory = yaml.safe_load(args.territory.read_text(encoding="utf-8"))
+    territory = load_territory(args.territory)
     try:
         source = str(args.territory.resolve().relative_to(REPO))
     except ValueError:

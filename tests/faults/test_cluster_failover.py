@@ -119,7 +119,7 @@ async def test_an_r3_cluster_loses_a_node_under_load_and_nothing_acknowledged_is
     await monitoring.start()
     tally, stop = Tally(), asyncio.Event()
     killed: list[str] = []
-    async with running(tmp_path, cluster.url, nats=identity("referrals-bari")) as bari:
+    async with running(tmp_path, cluster.url, nats=identity("referrals-ambito-bari")) as bari:
         load = asyncio.create_task(steady_in_process(bari, tally, stop))
         try:
             for round_ in range(ROUNDS):

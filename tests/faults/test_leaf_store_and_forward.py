@@ -38,6 +38,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(60 + 40 * ROUNDS)]
 
 STREAMS = (PUBLIC_STREAM.name, RESTRICTED_STREAM.name)
 
+PROCESS = "ambito-bari"  # the pilot runs one referrals process per ambito; Bari's is Bari alone
+
 
 @pytest_asyncio.fixture
 async def link(tmp_path: Path) -> AsyncIterator[tuple[HubAndLeaf, Link]]:
@@ -71,15 +73,16 @@ async def test_referrals_are_accepted_while_the_leaf_link_is_down_and_reach_the_
 ) -> None:
     servers, wire = link
     hub = await nats.connect(servers.hub.url, user="cantiere-admin", password="pw-cantiere-admin")
-    await declare_streams(hub.jetstream(), leaves=("bari",))
+    await declare_streams(hub.jetstream(), leaves=((PROCESS, ("bari",)),))
     await hub.close()
-    leaf = await nats.connect(servers.leaf.url, **identity("referrals-bari"))
-    assert await declare_leaf_outbox(leaf.jetstream(), "bari") == leaf_outbox("bari").name
+    leaf = await nats.connect(servers.leaf.url, **identity(f"referrals-{PROCESS}"))
+    assert await declare_leaf_outbox(leaf.jetstream(), PROCESS, ("bari",)) == leaf_outbox(PROCESS, ("bari",)).name
     await leaf.close()
 
     tally, stop = Tally(), asyncio.Event()
     # On its premises the service reads no consortium projection (the leaf holds only its own outbox).
-    async with running(tmp_path, servers.leaf.url, nats=identity("referrals-bari"), follow_consortium=False) as bari:
+    own = identity(f"referrals-{PROCESS}")
+    async with running(tmp_path, servers.leaf.url, nats=own, follow_consortium=False) as bari:
         load = asyncio.create_task(steady_in_process(bari, tally, stop))
         try:
             for _ in range(ROUNDS):

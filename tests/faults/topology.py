@@ -105,7 +105,7 @@ class HubAndLeaf:
             ],
         )
         dialled = link_port or leaf_port
-        hub_url = f"nats-leaf://leaf-bari:{PASSWORDS['NATS_PASSWORD_LEAF_BARI']}@127.0.0.1:{dialled}"
+        hub_url = f"nats-leaf://leaf-ambito-bari:{PASSWORDS['NATS_PASSWORD_LEAF_AMBITO_BARI']}@127.0.0.1:{dialled}"
         self.leaf = NatsServer(
             store_dir=self.directory / "bari-leaf",
             log_file=self.directory / "bari-leaf.log",

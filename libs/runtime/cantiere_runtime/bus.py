@@ -127,35 +127,45 @@ async def connect(settings: NatsSettings, *, name: str, **overrides: Any) -> Cli
     return await nats.connect(**options)
 
 
-def leaf_outbox(municipality: str) -> StreamSpec:
-    """The stream on a municipality's leaf server (its own JetStream domain) that keeps its events.
+Leaf = str | tuple[str, Sequence[str]]  # a referrals process alone (its own municipality), or with those it serves
 
-    Its referrals service publishes there, and gets acks even while the link to the hub is down;
-    the hub sources it (``hub_sources``) when the link is up: store and forward.
+
+def _leaf(leaf: Leaf) -> tuple[str, Sequence[str]]:
+    return (leaf, (leaf,)) if isinstance(leaf, str) else leaf
+
+
+def leaf_outbox(process: str, municipalities: Sequence[str] | None = None) -> StreamSpec:
+    """The stream on a referrals process's leaf server (its own JetStream domain, named after the process) that
+    keeps the events of the municipalities it serves (just ``process`` when none are given).
+
+    The process publishes there, and gets acks even while the link to the hub is down; the hub sources it
+    (``hub_sources``) when the link is up: store and forward.
     """
+    served = tuple(municipalities or (process,))
     return StreamSpec(
-        f"{municipality.upper().replace('-', '_')}_OUTBOX",
-        tuple(f"cantiere.{a.value}.referrals.{municipality}.>" for a in (Audience.PUBLIC, Audience.RESTRICTED)),
-        f"events of {municipality}'s referrals service, held on its premises until the hub sources them",
+        f"{process.upper().replace('-', '_')}_OUTBOX",
+        tuple(f"cantiere.{a.value}.referrals.{m}.>" for a in (Audience.PUBLIC, Audience.RESTRICTED) for m in served),
+        f"events of {', '.join(served)} (referrals process {process}), held on its premises until the hub sources them",
     )
 
 
-def hub_sources(stream: StreamSpec, leaves: Sequence[str]) -> list[StreamSource]:
+def hub_sources(stream: StreamSpec, leaves: Sequence[Leaf]) -> list[StreamSource]:
     """What a hub stream sources from the leaves' outboxes: each leaf's subjects of that stream's audience.
 
     The sourcing consumer lives in the leaf's domain (``$JS.<m>.API``); its deliveries cross the
     link on ``cantiere-sourcing.<m>``, which the leaf user may publish (deploy/nats/generate.py).
     """
     sources = []
-    for municipality in leaves:
-        outbox = leaf_outbox(municipality)
+    for leaf in leaves:
+        process, served = _leaf(leaf)
+        outbox = leaf_outbox(process, served)
         wanted = [s for s in outbox.subjects if any(_covers(f, s) for f in stream.subjects)]
         for subject in wanted:
             sources.append(
                 StreamSource(
                     name=outbox.name,
                     filter_subject=subject,
-                    external=ExternalStream(api=f"$JS.{municipality}.API", deliver=f"cantiere-sourcing.{municipality}"),
+                    external=ExternalStream(api=f"$JS.{process}.API", deliver=f"cantiere-sourcing.{process}"),
                 )
             )
     return sources
@@ -171,12 +181,12 @@ async def declare_streams(
     *,
     replicas: int = 1,
     specs: tuple[StreamSpec, ...] = STREAMS,
-    leaves: Sequence[str] = (),
+    leaves: Sequence[Leaf] = (),
 ) -> list[str]:
     """Create or update Cantiere's streams (file storage, long duplicate window); idempotent.
 
     Run once by the deployment's bootstrap step; services only bind to existing streams.
-    ``leaves``: municipalities whose referrals service publishes to a leaf server; the hub's
+    ``leaves``: referrals processes (with the municipalities they serve) publishing to a leaf server; the hub's
     streams source their outboxes (declare those on each leaf with ``declare_leaf_outbox``).
     """
     done = []
@@ -205,9 +215,9 @@ async def declare_streams(
     return done
 
 
-async def declare_leaf_outbox(js: JetStreamContext, municipality: str) -> str:
-    """Create or update a municipality's outbox stream on its leaf server (connect to the leaf); idempotent."""
-    names = await declare_streams(js, specs=(leaf_outbox(municipality),))
+async def declare_leaf_outbox(js: JetStreamContext, process: str, municipalities: Sequence[str] | None = None) -> str:
+    """Create or update a referrals process's outbox stream on its leaf server (connect to the leaf); idempotent."""
+    names = await declare_streams(js, specs=(leaf_outbox(process, municipalities),))
     return names[0]
 
 

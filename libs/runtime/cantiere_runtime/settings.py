@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
+    NestedSecretsSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -29,6 +30,13 @@ class ServiceSettings(BaseSettings):
     Environment variables use the ``CANTIERE_`` prefix and ``__`` for nesting
     (``CANTIERE_NATS__URL``); ``CANTIERE_SETTINGS_FILE`` may name a TOML file
     with the same keys. The environment wins over the file.
+
+    Secrets may also come from files (compose ``secrets:``): ``CANTIERE_SECRETS_DIR`` names a
+    directory (``/run/secrets`` in compose) where each file is named like the environment variable
+    it replaces, in lower case, and holds its value: ``cantiere_vault_key`` fills ``vault_key``,
+    ``cantiere_nats__password`` fills ``nats.password``,
+    ``cantiere_municipality__mola_di_bari__vault_key`` one municipality's vault key. The
+    environment and the TOML file win over the files. Without ``CANTIERE_SECRETS_DIR`` no file is read.
     """
 
     model_config = SettingsConfigDict(env_prefix="CANTIERE_", env_nested_delimiter="__", extra="ignore")
@@ -61,7 +69,17 @@ class ServiceSettings(BaseSettings):
         sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings, dotenv_settings]
         if file := os.environ.get("CANTIERE_SETTINGS_FILE"):
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(file)))
-        sources.append(file_secret_settings)
+        if secrets_dir := os.environ.get("CANTIERE_SECRETS_DIR"):
+            # A named secrets directory that is not there is a deployment mistake: stop, do not run without.
+            secrets = NestedSecretsSettingsSource(
+                file_secret_settings,
+                secrets_dir=secrets_dir,
+                secrets_dir_missing="error",
+                secrets_nested_delimiter="__",
+            )
+            sources.append(secrets)
+        else:
+            sources.append(file_secret_settings)  # secrets_dir unset: reads nothing
         return tuple(sources)
 
     def check_production(self) -> None:

@@ -14,6 +14,7 @@ import pytest
 import pytest_asyncio
 from cantiere_runtime.bus import declare_streams
 from cantiere_runtime.nats_server import NatsServer
+from cantiere_runtime.territory import Territory, load_territory
 from nats.aio.client import Client
 
 REPO = Path(__file__).resolve().parents[3]
@@ -34,13 +35,18 @@ def load_generator() -> ModuleType:
 generate = load_generator()
 
 
+def pilot_territory() -> Territory:
+    """The pilot as the generator reads it (per_ambito: three referrals processes)."""
+    return load_territory(generate.DEFAULT_TERRITORY)
+
+
 def test_passwords() -> dict[str, str]:
     """An invented password per NATS_PASSWORD_* variable the configs reference (leaf ones included)."""
-    territory = generate.yaml.safe_load(generate.DEFAULT_TERRITORY.read_text(encoding="utf-8"))
-    municipalities = tuple(m["code"] for m in territory["municipalities"])
-    users = generate.users_for(territory, leaves=municipalities)
+    territory = pilot_territory()
+    processes = tuple(process for process, _ in territory.referrals_groups())
+    users = generate.users_for(territory, leaves=processes)
     env = {u.password_var: f"pw-{u.name}" for u in users}
-    env["LEAF_HUB_URL"] = "nats-leaf://leaf-bari:pw-leaf-bari@127.0.0.1:7422"
+    env["LEAF_HUB_URL"] = "nats-leaf://leaf-ambito-bari:pw-leaf-ambito-bari@127.0.0.1:7422"
     return env
 
 
@@ -65,12 +71,16 @@ def inbox_prefix_of(user: str) -> str:
 @pytest.fixture(scope="module")
 def pilot_nats(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NatsServer]:
     """nats-server on a free port, with a wrapper config that includes the committed accounts.conf."""
-    tmp = tmp_path_factory.mktemp("nats-pilot")
+    yield from running_nats(tmp_path_factory.mktemp("nats-pilot"), NATS_DIR / "accounts.conf", PASSWORDS)
+
+
+def running_nats(tmp: Path, accounts: Path, passwords: dict[str, str]) -> Iterator[NatsServer]:
+    """A nats-server on a free port whose config includes ``accounts``, with these password variables."""
     wrapper = tmp / "server.conf"
     # Includes are relative to the including file; port and store dir come from NatsServer's flags.
-    wrapper.write_text(f'include "{os.path.relpath(NATS_DIR / "accounts.conf", tmp)}"\n', encoding="utf-8")
-    saved = {k: os.environ.get(k) for k in PASSWORDS}
-    os.environ.update(PASSWORDS)  # nats-server resolves $NATS_PASSWORD_* from its environment
+    wrapper.write_text(f'include "{os.path.relpath(accounts, tmp)}"\n', encoding="utf-8")
+    saved = {k: os.environ.get(k) for k in passwords}
+    os.environ.update(passwords)  # nats-server resolves $NATS_PASSWORD_* from its environment
     server = NatsServer(store_dir=tmp / "store", config_file=wrapper, log_file=tmp / "nats.log")
     try:
         server.start()

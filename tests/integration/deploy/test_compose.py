@@ -1,94 +1,268 @@
-"""docker-compose.yml parses and wires every service as the deployment needs (no Docker engine needed)."""
+"""docker-compose.yml is what the generator writes, and wires every service as production needs.
+
+No Docker engine is needed: the file is read as YAML, and each service's environment and secrets are
+loaded through the services' own settings classes, as the container would, with invented secret values.
+"""
 
 from __future__ import annotations
 
+import base64
+import importlib
+import importlib.util
+import json
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
 import yaml
 
-from .conftest import DEPLOY, REPO, generate
+from .conftest import DEPLOY, REPO, generate, pilot_territory
 
-COMPOSE = yaml.safe_load((REPO / "docker-compose.yml").read_text(encoding="utf-8"))
-SERVICES = COMPOSE["services"]
+
+def load_compose_generator() -> Any:
+    spec = importlib.util.spec_from_file_location("cantiere_deploy_compose", DEPLOY / "compose/generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+compose_generate = load_compose_generator()
+TEXT = (REPO / "docker-compose.yml").read_text(encoding="utf-8")
+COMPOSE = yaml.safe_load(TEXT)
+SERVICES: dict[str, dict[str, Any]] = COMPOSE["services"]
+TERRITORY = pilot_territory()
+GROUPS = TERRITORY.referrals_groups()
+PROCESSES = {f"referrals-{process}": served for process, served in GROUPS}
 APPS = {
-    "placements": ("cantiere_placements", "ati-cantiere", "placements-ati-cantiere", 8100),
-    "monitoring": ("cantiere_monitoring", "cabina-di-regia", "monitoring-cabina-di-regia", 8200),
-    "referrals-bari": ("cantiere_referrals", "bari", "referrals-bari", 8300),
-    "referrals-mola-di-bari": ("cantiere_referrals", "mola-di-bari", "referrals-mola-di-bari", 8301),
+    "placements": "cantiere_placements",
+    "monitoring": "cantiere_monitoring",
+    **{name: "cantiere_referrals" for name in PROCESSES},
 }
-ENV_KEYS = {
-    "CANTIERE_DATABASE_URL",
-    "CANTIERE_NATS__URL",
-    "CANTIERE_NATS__USER",
-    "CANTIERE_NATS__PASSWORD",
-    "CANTIERE_NATS__INBOX_PREFIX",
-    "CANTIERE_PARTNER",
-    "CANTIERE_OIDC_ISSUERS",
-    "CANTIERE_PUBLIC_URL",
-    "CANTIERE_ENVIRONMENT",
-    "CANTIERE_HTTP_PORT",
-}
+ENV_EXAMPLE = (DEPLOY / "env.example").read_text(encoding="utf-8")
 
 
-def test_compose_has_nats_postgres_bootstrap_and_the_four_services() -> None:
-    assert set(SERVICES) == {"nats", "postgres", "bootstrap", *APPS}
+def targets(service: dict[str, Any]) -> dict[str, str]:
+    """A service's secrets: target (file name under /run/secrets) -> source (secret name)."""
+    return {ref["target"]: ref["source"] for ref in service.get("secrets", [])}
 
 
-def test_every_service_has_a_healthcheck() -> None:
-    for name, service in SERVICES.items():
-        assert "healthcheck" in service, name
-    # The one-shot bootstrap cannot be "healthy": dependants wait for it to complete instead.
-    assert SERVICES["bootstrap"]["healthcheck"] == {"disable": True}
+def test_the_committed_compose_file_is_what_the_generator_writes() -> None:
+    source = "libs/runtime/cantiere_runtime/territories/bari-pilot.yaml"
+    assert compose_generate.render(TERRITORY, source, compose_generate.load_images()) == TEXT
 
 
-def test_each_app_runs_its_service_with_its_own_identity_database_and_port() -> None:
-    databases = set()
-    for name, (module, partner, nats_user, port) in APPS.items():
-        service = SERVICES[name]
-        env = service["environment"]
-        assert set(env) >= ENV_KEYS, name
+def test_nats_postgres_bootstrap_placements_monitoring_and_a_referrals_service_and_retention_job_per_process() -> None:
+    retention = {f"retention-{process}" for process, _ in GROUPS}
+    assert set(SERVICES) == {"nats", "postgres", "bootstrap", *APPS, *retention}
+    assert set(PROCESSES) == {"referrals-ambito-bari", "referrals-ambito-mola-di-bari", "referrals-ambito-triggiano"}
+
+
+def test_every_municipality_of_the_territory_is_served_by_exactly_one_referrals_service() -> None:
+    served: list[str] = []
+    for name in PROCESSES:
+        env = SERVICES[name]["environment"]
+        served += json.loads(env.get("CANTIERE_MUNICIPALITIES", json.dumps([env["CANTIERE_PARTNER"]])))
+    assert sorted(served) == sorted(m.code for m in TERRITORY.municipalities)
+    assert json.loads(SERVICES["referrals-ambito-triggiano"]["environment"]["CANTIERE_MUNICIPALITIES"]) == [
+        "triggiano",
+        "adelfia",
+        "capurso",
+        "cellamare",
+        "valenzano",
+    ]
+
+
+def test_each_municipality_has_its_own_database_and_vault_key_secret() -> None:
+    databases, vault_keys = set(), set()
+    postgres_logins = set(targets(SERVICES["postgres"]))
+    for name, served in PROCESSES.items():
+        secrets = targets(SERVICES[name])
+        for m in served:
+            key = m.replace("-", "_")
+            database = secrets[f"cantiere_municipality__{key}__database_url"]
+            vault = secrets[f"cantiere_municipality__{key}__vault_key"]
+            assert database == f"database_url_referrals_{key}" and vault == f"vault_key_{key}"
+            assert f"postgres_password_referrals_{key}" in postgres_logins  # its own login and database
+            databases.add(database)
+            vault_keys.add(vault)
+    assert len(databases) == len(vault_keys) == len(TERRITORY.municipalities)
+    assert {"postgres_password_placements", "postgres_password_monitoring", "postgres_password"} <= postgres_logins
+
+
+def test_each_app_runs_its_service_with_its_own_nats_identity_and_port() -> None:
+    ports = set()
+    for name, module in APPS.items():
+        service, env = SERVICES[name], SERVICES[name]["environment"]
         assert service["command"] == ["python", "-m", module, "serve"]
-        assert env["CANTIERE_PARTNER"] == partner
-        assert env["CANTIERE_NATS__USER"] == nats_user
-        # Its own inboxes, the only ones accounts.conf lets it subscribe to.
-        assert env["CANTIERE_NATS__INBOX_PREFIX"] == generate.inbox_prefix(nats_user)
-        assert env["CANTIERE_ENVIRONMENT"] == "production"
-        assert env["CANTIERE_DATABASE_URL"].startswith("postgresql://")
-        databases.add(env["CANTIERE_DATABASE_URL"].rsplit("/", 1)[1])
-        assert env["CANTIERE_HTTP_PORT"] == str(port)
+        user = env["CANTIERE_NATS__USER"]
+        assert user == {"placements": "placements-ati-cantiere", "monitoring": "monitoring-cabina-di-regia"}.get(
+            name, name
+        )
+        assert env["CANTIERE_NATS__INBOX_PREFIX"] == generate.inbox_prefix(user)
+        assert targets(service)["cantiere_nats__password"] == f"nats_password_{user.split('-', 1)[1].replace('-', '_')}"
+        assert env["CANTIERE_ENVIRONMENT"] == "production" and env["CANTIERE_SECRETS_DIR"] == "/run/secrets"
+        port = env["CANTIERE_HTTP_PORT"]
         assert service["ports"] == [f"127.0.0.1:{port}:{port}"]
-        assert "/health" in " ".join(service["healthcheck"]["test"])
+        ports.add(port)
         assert service["build"]["dockerfile"] == "deploy/Dockerfile"
         assert service["depends_on"]["bootstrap"] == {"condition": "service_completed_successfully"}
-    assert len(databases) == len(APPS)  # a database per service
+        assert "/health" in " ".join(service["healthcheck"]["test"])
+    assert len(ports) == len(APPS)
 
 
-def test_no_secret_is_written_in_compose_only_env_substitutions() -> None:
-    for service in SERVICES.values():
+def test_every_secret_named_is_a_git_ignored_file_and_no_secret_value_is_in_the_file() -> None:
+    declared = COMPOSE["secrets"]
+    for name, service in SERVICES.items():
+        for source in targets(service).values():
+            assert source in declared, (name, source)
+    for name, entry in declared.items():
+        assert entry == {"file": f"./deploy/secrets/{name}"}
+    assert {".env", "deploy/secrets/"} <= set((REPO / ".gitignore").read_text(encoding="utf-8").split())
+    dockerignore = (REPO / ".dockerignore").read_text(encoding="utf-8").split()
+    assert {".env", "deploy/secrets/", "var/", ".venv/"} <= set(dockerignore)
+    assert "postgresql://" not in TEXT and "sha256:" not in TEXT.replace("@sha256:", "")
+    secretish = re.compile(r"PASSWORD|SECRET|_KEY$|ISSUERS|DATABASE_URL")
+    for name, service in SERVICES.items():
         for key, value in (service.get("environment") or {}).items():
-            if "PASSWORD" in key or "SECRET" in key:
-                assert str(value).startswith("${") and ":?" in str(value), key
-    for name in APPS:
-        env = SERVICES[name]["environment"]
-        assert "${POSTGRES_PASSWORD_" in env["CANTIERE_DATABASE_URL"]
+            if secretish.search(key) and key != "CANTIERE_SECRETS_DIR":
+                assert key == "POSTGRES_PASSWORD_FILE" and value.startswith("/run/secrets/"), (name, key)
+    # What compose substitutes from .env is not secret, and env.example names all of it.
+    for variable in set(re.findall(r"\$\{([A-Z0-9_]+)", TEXT)):
+        assert variable.startswith(("CANTIERE_PUBLIC_URL_", "RETENTION_")), variable
+        assert f"\n{variable}=" in ENV_EXAMPLE, variable
 
 
-def test_bootstrap_declares_the_streams_as_the_admin_user() -> None:
-    bootstrap = SERVICES["bootstrap"]
-    assert bootstrap["command"][:2] == ["cantiere", "streams"]
-    assert bootstrap["environment"]["CANTIERE_NATS__URL"].startswith("nats://cantiere-admin:${NATS_PASSWORD_ADMIN")
-    assert bootstrap["restart"] == "no"
-
-
-def test_nats_mounts_the_deploy_config_and_has_every_password_its_accounts_need() -> None:
+def test_nats_gets_a_password_secret_for_every_user_of_accounts_conf() -> None:
     nats = SERVICES["nats"]
     assert "./deploy/nats:/etc/nats:ro" in nats["volumes"]
+    assert nats["entrypoint"] == ["/bin/sh", "/etc/nats/entrypoint.sh"]
     assert nats["command"] == ["-c", "/etc/nats/nats-server.conf"]
     accounts = (DEPLOY / "nats/accounts.conf").read_text(encoding="utf-8")
-    for variable in {line.split("$", 1)[1] for line in accounts.splitlines() if "password: $" in line}:
-        assert variable in nats["environment"], variable
+    variables = set(re.findall(r"password: \$(NATS_PASSWORD_[A-Z0-9_]+)", accounts))
+    assert variables == set(targets(nats))
+    # The services read the same secret as their own password.
+    for name in APPS:
+        assert targets(SERVICES[name])["cantiere_nats__password"] in set(targets(nats).values())
 
 
-def test_the_dockerfile_installs_the_five_packages_on_python_311_slim() -> None:
+def test_bootstrap_declares_the_streams_as_the_admin_user_from_its_secret() -> None:
+    bootstrap = SERVICES["bootstrap"]
+    assert "cantiere streams" in bootstrap["command"][-1]
+    assert "nats://cantiere-admin:$$(cat /run/secrets/nats_password_admin)@nats:4222" in bootstrap["command"][-1]
+    assert targets(bootstrap) == {"nats_password_admin": "nats_password_admin"}
+    assert bootstrap["restart"] == "no" and bootstrap["healthcheck"] == {"disable": True}
+
+
+def test_each_process_has_a_daily_retention_job_without_nats_credentials() -> None:
+    for process, _ in GROUPS:
+        job, service = SERVICES[f"retention-{process}"], SERVICES[f"referrals-{process}"]
+        assert "python -m cantiere_referrals retention" in job["command"][-1] and "sleep 86400" in job["command"][-1]
+        assert job["depends_on"] == {f"referrals-{process}": {"condition": "service_healthy"}}
+        assert "cantiere_nats__password" not in targets(job)
+        assert targets(job) == {t: s for t, s in targets(service).items() if t != "cantiere_nats__password"}
+        retention = {k: v for k, v in service["environment"].items() if "RETENTION__" in k}
+        assert retention and all(job["environment"][k] == v for k, v in retention.items())
+
+
+def test_every_service_has_resource_limits_and_a_pinnable_image() -> None:
+    for name, service in SERVICES.items():
+        limits = service["deploy"]["resources"]["limits"]
+        assert limits["cpus"] and limits["memory"], name
+    images = compose_generate.load_images()
+    assert SERVICES["nats"]["image"].startswith(images["nats"]["tag"])
+    assert SERVICES["placements"]["build"]["args"]["PYTHON_IMAGE"].startswith(images["python"]["tag"])
+
+
+def test_the_dockerfile_takes_the_base_image_as_an_arg_with_the_tag_as_fallback() -> None:
     text = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
-    assert "FROM python:3.11-slim" in text
+    assert "ARG PYTHON_IMAGE=python:3.11-slim\nFROM ${PYTHON_IMAGE}" in text
     for package in ["libs/events", "libs/runtime", "services/referrals", "services/placements", "services/monitoring"]:
         assert f"./{package}" in text
+
+
+def test_an_image_digest_must_be_a_sha256(tmp_path: Path) -> None:
+    images = tmp_path / "images.yaml"
+    images.write_text('python: {tag: "python:3.11-slim", digest: "latest"}\n')
+    with pytest.raises(ValueError, match="sha256"):
+        compose_generate.load_images(images)
+    pinned = "sha256:" + "a" * 64
+    images.write_text(f'python: {{tag: "python:3.11-slim", digest: "{pinned}"}}\n')
+    assert compose_generate.image(compose_generate.load_images(images), "python") == f"python:3.11-slim@{pinned}"
+
+
+# --- the services read their settings from this file, as in their containers ----------------------
+
+
+def invented_secret(target: str, source: str, issuers: list[str], audience: str) -> str:
+    if source.startswith("vault_key_"):
+        return base64.b64encode(source.encode().ljust(32, b"!")[:32]).decode()
+    if source.startswith("database_url_"):
+        login = source.removeprefix("database_url_")
+        return f"postgresql://{login}:pw-{login}@postgres:5432/{login}"
+    if source.startswith("oidc_issuers_"):
+        return json.dumps(
+            [{"partner": p, "issuer": f"https://id.{p}.example/realms/cantiere", "audience": audience} for p in issuers]
+        )
+    return f"invented-{source}\n"
+
+
+def interpolate(value: str) -> str:
+    """compose's ${VAR:?...} from env.example, and $$ as $."""
+    values = dict(line.split("=", 1) for line in ENV_EXAMPLE.splitlines() if line and not line.startswith("#"))
+    return re.sub(r"\$\{([A-Z0-9_]+):\?[^}]*\}", lambda m: values[m.group(1)], value).replace("$$", "$")
+
+
+@pytest.mark.parametrize("name", [*APPS, *(f"retention-{p}" for p, _ in GROUPS)])
+def test_each_service_loads_its_production_settings_from_environment_and_secret_files(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service = SERVICES[name]
+    module = service["command"][2] if service["command"][0] == "python" else "cantiere_referrals"
+    env = {key: interpolate(str(value)) for key, value in service["environment"].items()}
+    served = json.loads(env.get("CANTIERE_MUNICIPALITIES", json.dumps([env["CANTIERE_PARTNER"]])))
+    audience, issuers = {
+        "cantiere_placements": ("cantiere-placements", ["ati-cantiere"]),
+        "cantiere_monitoring": ("cantiere-monitoring", ["cabina-di-regia"]),
+    }.get(module, ("cantiere-referrals", served))
+    for target, source in targets(service).items():
+        (tmp_path / target).write_text(invented_secret(target, source, issuers, audience), encoding="utf-8")
+    for key in [k for k in os.environ if k.startswith("CANTIERE_")]:
+        monkeypatch.delenv(key)
+    env["CANTIERE_SECRETS_DIR"] = str(tmp_path)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    settings = importlib.import_module(f"{module}.bootstrap").load_settings()
+    settings.check_production()
+    assert settings.public_url.startswith("https://")
+    if module != "cantiere_referrals":
+        assert settings.database_url.endswith(f"/{module.removeprefix('cantiere_')}")
+        assert settings.nats.password.get_secret_value().startswith("invented-nats_password_")
+        return
+    members = [settings.for_municipality(m) for m in settings.serves]
+    assert {m.database_url.rsplit("/", 1)[1] for m in members} == {f"referrals_{m.replace('-', '_')}" for m in served}
+    assert len({m.vault_key.get_secret_value() for m in members}) == len(served)
+    for member in members:
+        member.check_retention()  # the DPO's periods reach every municipality
+    if name.startswith("referrals-"):
+        assert settings.nats.user == name and settings.nats.password is not None
+    else:
+        assert settings.nats.password is None  # the retention job never connects to NATS
+
+
+def test_make_secrets_creates_every_missing_secret_file_and_keeps_the_existing_ones(tmp_path: Path) -> None:
+    (tmp_path / "vault_key_bari").write_text("kept\n")
+    created = compose_generate.write_secrets(TERRITORY, tmp_path)
+    assert set(created) | {"vault_key_bari"} == set(COMPOSE["secrets"])
+    assert (tmp_path / "vault_key_bari").read_text() == "kept\n"
+    password = (tmp_path / "postgres_password_referrals_capurso").read_text().strip()
+    url = (tmp_path / "database_url_referrals_capurso").read_text().strip()
+    assert url == f"postgresql://referrals_capurso:{password}@postgres:5432/referrals_capurso"
+    assert len(base64.b64decode((tmp_path / "vault_key_capurso").read_text())) == 32
+    assert (tmp_path / "oidc_issuers_placements").read_text().strip() == "[]"  # refused until an IdP is named
+    assert (tmp_path / "vault_key_capurso").stat().st_mode & 0o077 == 0
+    assert compose_generate.write_secrets(TERRITORY, tmp_path) == []

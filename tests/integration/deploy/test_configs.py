@@ -8,8 +8,9 @@ import subprocess
 
 import pytest
 from cantiere_runtime.nats_server import nats_server_binary
+from cantiere_runtime.territory import TERRITORIES_DIR, Municipality, load_territory
 
-from .conftest import NATS_DIR, PASSWORDS, generate
+from .conftest import NATS_DIR, PASSWORDS, generate, pilot_territory
 
 CONFIGS = sorted(NATS_DIR.rglob("*.conf"))
 
@@ -33,7 +34,7 @@ def test_every_config_file_passes_nats_server_check(config) -> None:  # type: ig
 
 
 def test_a_missing_password_variable_stops_the_server_from_starting() -> None:
-    env = {k: v for k, v in {**os.environ, **PASSWORDS}.items() if k != "NATS_PASSWORD_BARI"}
+    env = {k: v for k, v in {**os.environ, **PASSWORDS}.items() if k != "NATS_PASSWORD_AMBITO_BARI"}
     result = subprocess.run(
         [nats_server_binary(), "-t", "-c", str(NATS_DIR / "nats-server.conf")],
         env=env,
@@ -41,37 +42,52 @@ def test_a_missing_password_variable_stops_the_server_from_starting() -> None:
         text=True,
         timeout=20,
     )
-    assert result.returncode != 0 and "NATS_PASSWORD_BARI" in result.stderr
+    assert result.returncode != 0 and "NATS_PASSWORD_AMBITO_BARI" in result.stderr
 
 
 def test_the_committed_accounts_files_are_what_the_generator_writes() -> None:
-    territory = generate.yaml.safe_load(generate.DEFAULT_TERRITORY.read_text(encoding="utf-8"))
+    territory = pilot_territory()
     source = "libs/runtime/cantiere_runtime/territories/bari-pilot.yaml"
     assert (NATS_DIR / "accounts.conf").read_text(encoding="utf-8") == generate.render(territory, source)
     leaf = (NATS_DIR / "leaf/accounts-leaf.conf").read_text(encoding="utf-8")
-    assert leaf == generate.render(territory, source, ("bari",))
+    assert leaf == generate.render(territory, source, ("ambito-bari",))
 
 
-def test_every_pilot_municipality_gets_its_own_referrals_user() -> None:
+def test_the_pilot_gets_one_referrals_user_per_ambito_process() -> None:
     text = (NATS_DIR / "accounts.conf").read_text(encoding="utf-8")
-    for code in [
-        "bari",
-        "mola-di-bari",
-        "noicattaro",
-        "rutigliano",
-        "triggiano",
-        "adelfia",
-        "capurso",
-        "cellamare",
-        "valenzano",
-    ]:
-        assert f'user: "referrals-{code}"' in text
-    assert 'user: "placements-ati-cantiere"' in text and 'user: "monitoring-cabina-di-regia"' in text
+    users = set(re.findall(r'user: "([^"]+)"', text))
+    assert {u for u in users if u.startswith("referrals-")} == {
+        "referrals-ambito-bari",
+        "referrals-ambito-mola-di-bari",
+        "referrals-ambito-triggiano",
+    }
+    assert {"placements-ati-cantiere", "monitoring-cabina-di-regia", "cantiere-admin"} <= users
+    assert "password: $NATS_PASSWORD_AMBITO_TRIGGIANO" in text
+
+
+def test_an_ambito_user_is_granted_exactly_the_union_of_its_municipalities() -> None:
+    groups = dict(pilot_territory().referrals_groups())
+    user = generate.referrals_user("ambito-triggiano", groups["ambito-triggiano"])
+    subjects = [*user.publish, *user.subscribe, *[c.filter for c in user.consumers]]
+    partners = {s.split(".")[3] for s in subjects if not s.startswith("cantiere.deadletter.")}
+    assert partners == {"triggiano", "adelfia", "capurso", "cellamare", "valenzano"}
+    durables = {c.durable for c in user.consumers}
+    assert durables == {f"referrals-{m}-timeline{s}" for m in groups["ambito-triggiano"] for s in ("", "-restricted")}
+
+
+def test_a_per_municipality_territory_gets_one_referrals_user_per_municipality() -> None:
+    valdorsa = load_territory(TERRITORIES_DIR / "valdorsa-demo.yaml")
+    names = {u.name for u in generate.users_for(valdorsa) if u.name.startswith("referrals-")}
+    assert names == {f"referrals-{m.code}" for m in valdorsa.municipalities}
+    pilot = pilot_territory().model_copy(update={"referrals_services": "per_municipality"})
+    users = {u.name: u for u in generate.users_for(pilot) if u.name.startswith("referrals-")}
+    assert set(users) == {f"referrals-{m.code}" for m in pilot.municipalities}
+    assert users["referrals-mola-di-bari"].password_var == "NATS_PASSWORD_MOLA_DI_BARI"
+    assert "noicattaro" not in users["referrals-mola-di-bari"].render()
 
 
 def test_each_service_user_may_subscribe_to_its_own_inbox_prefix_only() -> None:
-    territory = generate.yaml.safe_load(generate.DEFAULT_TERRITORY.read_text(encoding="utf-8"))
-    users = generate.users_for(territory, leaves=("bari",))
+    users = generate.users_for(pilot_territory(), leaves=("ambito-bari",))
     prefixes = {u.name: generate.inbox_prefix(u.name) for u in users if u.inbox and not u.admin}
     assert len(set(prefixes.values())) == len(prefixes)
     for user in users:
@@ -100,9 +116,14 @@ def test_no_password_is_written_in_any_config() -> None:
 
 
 def test_the_generator_refuses_codes_that_would_share_a_password_variable() -> None:
-    territory = {
-        "municipalities": [{"code": "mola-di-bari"}, {"code": "mola_di_bari"}],
-        "partners": {"consortium": {"code": "ati"}, "monitoring": {"code": "cabina"}},
-    }
-    with pytest.raises(ValueError):
-        generate.users_for(territory)
+    pilot = pilot_territory()
+    clash = pilot.model_copy(
+        update={"referrals_services": "per_municipality", "municipalities": (Municipality(code="admin", name="A"),)}
+    )
+    with pytest.raises(ValueError, match="NATS_PASSWORD"):
+        generate.users_for(clash)  # referrals-admin and cantiere-admin would share NATS_PASSWORD_ADMIN
+
+
+def test_a_leaf_is_named_by_its_referrals_process() -> None:
+    with pytest.raises(ValueError, match="ambito-bari"):
+        generate.users_for(pilot_territory(), leaves=("bari",))

@@ -1,4 +1,8 @@
-"""The generated pilot permissions on a real nats-server: who may read, write, consume and answer what."""
+"""The generated pilot permissions on a real nats-server: who may read, write, consume and answer what.
+
+The pilot runs one referrals process per ambito: BARI is ambito-bari (Bari alone), MOLA ambito-mola-di-bari
+(Mola di Bari, Noicattaro, Rutigliano). test_permissions_ambito.py covers a process serving several.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from .conftest import DEFAULT_INBOX, Connect, Errors, generate, inbox_prefix_of
 PUBLIC, RESTRICTED = generate.PUBLIC, generate.RESTRICTED
 MONITORING = "monitoring-cabina-di-regia"
 CONSORTIUM = "placements-ati-cantiere"
-BARI, MOLA = "referrals-bari", "referrals-mola-di-bari"
+BARI, MOLA = "referrals-ambito-bari", "referrals-ambito-mola-di-bari"  # the pilot runs a process per ambito
 # Failures of forbidden JetStream calls: the request is dropped, so it times out, or the API answers an error.
 REFUSED = (TimeoutError, NatsError, JsError)
 

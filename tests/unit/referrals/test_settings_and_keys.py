@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from pathlib import Path
 
 import pytest
 from cantiere_referrals.adapters.vault import PersonalData, VaultKeyError, vault_key
@@ -43,3 +44,24 @@ def test_personal_data_never_show_in_their_repr_or_in_validation_errors() -> Non
     with pytest.raises(ValidationError) as caught:
         PersonalData(**{**data, "tax_code": wrong})
     assert "codice fiscale non valido" in str(caught.value) and code[:-1] not in str(caught.value)
+
+
+def test_each_municipality_of_a_process_reads_its_own_secret_files(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The compose naming: cantiere_municipality__<code with _>__vault_key / __database_url."""
+    keys = {m: base64.b64encode(bytes([i]) * 32).decode() for i, m in enumerate(["capurso", "mola-di-bari"], 1)}
+    for m, key in keys.items():
+        name = m.replace("-", "_")
+        (tmp_path / f"cantiere_municipality__{name}__vault_key").write_text(key + "\n")
+        (tmp_path / f"cantiere_municipality__{name}__database_url").write_text(f"postgresql://{name}:pw@pg/{name}")
+    (tmp_path / "cantiere_programme_key").write_text("a-programme-key")
+    monkeypatch.setenv("CANTIERE_SECRETS_DIR", str(tmp_path))
+    monkeypatch.setenv("CANTIERE_MUNICIPALITIES", '["capurso", "mola-di-bari"]')
+    monkeypatch.setenv("CANTIERE_MUNICIPALITY__MOLA_DI_BARI__VAULT_KEY_ID", "mola-1")  # not secret: environment
+    settings = load_settings(environment="production", **production_sign_in())
+    settings.check_production()
+    mola = settings.for_municipality("mola-di-bari")
+    assert mola.vault_key.get_secret_value() == keys["mola-di-bari"] and mola.vault_key_id == "mola-1"
+    assert mola.database_url == "postgresql://mola_di_bari:pw@pg/mola_di_bari"
+    assert settings.for_municipality("capurso").vault_key.get_secret_value() == keys["capurso"]

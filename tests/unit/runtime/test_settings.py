@@ -63,3 +63,39 @@ def test_issuers_come_from_the_environment_as_json(monkeypatch: pytest.MonkeyPat
 def test_an_invalid_partner_code_is_refused() -> None:
     with pytest.raises(ValueError, match="partner"):
         ServiceSettings(partner="Mola di Bari")
+
+
+# --- secrets as files (compose `secrets:`, mounted under /run/secrets) -----------------------------
+
+
+def test_secrets_come_from_files_named_like_the_variables(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / "cantiere_nats__password").write_text("s3cret-nats\n")  # the trailing newline is dropped
+    (tmp_path / "cantiere_database_url").write_text("postgresql://placements:pw@postgres:5432/placements")
+    (tmp_path / "cantiere_session_secret").write_text("a-session-secret")
+    monkeypatch.setenv("CANTIERE_SECRETS_DIR", str(tmp_path))
+    monkeypatch.setenv("CANTIERE_NATS__USER", "placements-ati-cantiere")  # environment and files merge
+    settings = ServiceSettings()
+    assert settings.nats.user == "placements-ati-cantiere"
+    assert settings.nats.password is not None and settings.nats.password.get_secret_value() == "s3cret-nats"
+    assert settings.database_url == "postgresql://placements:pw@postgres:5432/placements"
+    assert settings.session_secret is not None and settings.session_secret.get_secret_value() == "a-session-secret"
+
+
+def test_the_environment_wins_over_a_secret_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / "cantiere_database_url").write_text("postgresql://from-the-file")
+    monkeypatch.setenv("CANTIERE_SECRETS_DIR", str(tmp_path))
+    monkeypatch.setenv("CANTIERE_DATABASE_URL", "sqlite:///var/db/from-the-environment.db")
+    assert ServiceSettings().database_url == "sqlite:///var/db/from-the-environment.db"
+
+
+def test_without_a_secrets_dir_no_file_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / "cantiere_database_url").write_text("postgresql://from-the-file")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CANTIERE_SECRETS_DIR", raising=False)
+    assert ServiceSettings().database_url == "sqlite:///var/db/service.db"
+
+
+def test_a_named_secrets_dir_that_is_missing_stops_the_service(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("CANTIERE_SECRETS_DIR", str(tmp_path / "not-mounted"))
+    with pytest.raises(Exception, match="does not exist"):
+        ServiceSettings()
