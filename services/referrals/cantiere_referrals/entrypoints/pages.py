@@ -30,6 +30,7 @@ LOCALE = HERE.parent / "locale"
 
 WORKERS = (Role.SOCIAL_WORKER, Role.MUNICIPAL_MANAGER)
 Worker = Annotated[Principal, Depends(require_page(*WORKERS))]
+Arriving = Annotated[Principal, Depends(require_page(*WORKERS, Role.AUDITOR))]  # whoever may land on the home page
 Manager = Annotated[Principal, Depends(require_page(Role.MUNICIPAL_MANAGER))]
 AuditReader = Annotated[Principal, Depends(require_page(Role.MUNICIPAL_MANAGER, Role.AUDITOR))]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from cantiere_runtime.auth import Principal
+from cantiere_runtime.auth import Principal, Role
 from cantiere_runtime.errors import UserFacingError
 from cantiere_web import N_, Form, flash, gettext, page_router, paginate, text
 from fastapi import Request
@@ -16,7 +16,7 @@ from cantiere_referrals.adapters.vault import PersonalData, ReadPurpose
 from cantiere_referrals.domain.errors import InvalidTaxCode, TaxCodeAlreadyRegistered
 from cantiere_referrals.entrypoints import page_labels as labels
 from cantiere_referrals.entrypoints import views
-from cantiere_referrals.entrypoints.pages import Service, Worker, pages_of
+from cantiere_referrals.entrypoints.pages import Arriving, Service, Worker, pages_of
 from cantiere_referrals.entrypoints.schemas import Profile
 from cantiere_referrals.service_layer import search
 
@@ -64,7 +64,10 @@ async def _caseload(request: Request, who: Principal, svc: Any, **extra: Any) ->
 
 
 @router.get("/")
-async def caseload(request: Request, who: Worker, svc: Service) -> Response:
+async def caseload(request: Request, who: Arriving, svc: Service) -> Response:
+    """The people followed; an auditor, who may not see them, arrives at the audit trail instead."""
+    if who.role is Role.AUDITOR:
+        return RedirectResponse("/registro-letture", status_code=303)
     return await _caseload(request, who, svc)
 
 
