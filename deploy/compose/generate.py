@@ -171,7 +171,9 @@ class Plan:
 
     def nats_ca(self) -> dict[str, str]:
         """The CA certificate a NATS client verifies the server's with (not secret, but handed over the same way)."""
-        return secret_ref(self.secret(NATS_CA, "CA certificate of the NATS server's (PEM)"), NATS_CA_FILE.split("/")[-1])
+        return secret_ref(
+            self.secret(NATS_CA, "CA certificate of the NATS server's (PEM)"), NATS_CA_FILE.split("/")[-1]
+        )
 
     def database(self, name: str) -> str:
         """The secret holding a database's URL (with its login's password); the login's own password too."""

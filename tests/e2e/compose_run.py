@@ -18,6 +18,7 @@ import sys
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,7 +29,7 @@ from cantiere_runtime.nats_server import free_port
 from tests.faults.topology import rewrite as rewrite_once
 from tests.integration.deploy.conftest import compose_generate
 
-from .programme import TERRITORY
+from .programme import TERRITORY, running_today
 
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = REPO / "docker-compose.yml"
@@ -76,7 +77,12 @@ class Process:
     def start(self) -> Process:
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
-                self.argv, env=self.env, cwd=self.log.parent, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+                self.argv,
+                env=self.env,
+                cwd=self.log.parent,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         return self
 
@@ -125,7 +131,9 @@ class ComposeRun:
 
     @property
     def databases(self) -> list[str]:
-        return sorted(n.removeprefix("postgres_password_") for n in COMPOSE["secrets"] if n.startswith("postgres_password_"))
+        return sorted(
+            n.removeprefix("postgres_password_") for n in COMPOSE["secrets"] if n.startswith("postgres_password_")
+        )
 
     # --- secrets, as an operator makes them ------------------------------------------------------------
 
@@ -185,17 +193,25 @@ class ComposeRun:
         if env.get("CANTIERE_ENVIRONMENT") == "production" and "CANTIERE_HTTP_PORT" in env:
             env["SSL_CERT_FILE"] = str(self.idp_ca)
             self.used["idp-ca"] += 1
-        base = {"PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", "HOME": str(self.directory), "LANG": "C.UTF-8"}
+        base = {
+            "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+            "HOME": str(self.directory),
+            "LANG": "C.UTF-8",
+        }
         return {**base, **env}
 
     def argv(self, name: str) -> list[str]:
         service = SERVICES[name]
         return [self.rewrite(name, part) for part in [*service.get("entrypoint", []), *service["command"]]]
 
-    def start(self, name: str, **extra_env: str) -> Process:
+    def start(self, name: str) -> Process:
         self.secrets_of(name)
         log = self.directory / f"{name}.log"
-        process = Process(name, {**self.environment(name), **extra_env}, self.argv(name), log)
+        env = self.environment(name)
+        if name == "monitoring":
+            env["CANTIERE_TERRITORY_FILE"] = str(running_today(self.directory, date.today()))
+            self.used["monitoring-period"] += 1
+        process = Process(name, env, self.argv(name), log)
         self.processes[name] = process
         return process.start()
 
@@ -243,7 +259,9 @@ class ComposeRun:
         assert result.returncode == 0, result.stdout + result.stderr
         self.used["postgres"] += 1
 
-    def psql(self, sql: str, *, database: str = "postgres", login: str | None = None) -> subprocess.CompletedProcess[str]:
+    def psql(
+        self, sql: str, *, database: str = "postgres", login: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
         assert self.postgres_url is not None
         server = urlsplit(self.postgres_url)
         env = {**os.environ, "PGHOST": server.hostname or "", "PGPORT": str(server.port or 5432)}
@@ -269,3 +287,7 @@ class ComposeRun:
     def stop(self) -> None:
         for process in reversed(list(self.processes.values())):
             process.stop()
+
+    def unused_rewrites(self) -> set[str]:
+        """Rewrites listed in REWRITES that this run never needed (the PostgreSQL one only runs with PostgreSQL)."""
+        return set(REWRITES) - set(self.used) - (set() if self.postgres_url else {"postgres"})

@@ -36,10 +36,10 @@ from sqlalchemy import func, select
 from tests.integration.deploy.conftest import compose_generate
 from tests.support.identity import RunningProvider, dev_provider
 
-from .compose_run import REWRITES, SERVICES, ComposeRun
+from .compose_run import SERVICES, ComposeRun
 from .people import Invented
 from .processes import until
-from .programme import CONSORTIUM, EMPLOYMENT_CENTRE, MONITORING, TERRITORY, Api, running_today
+from .programme import CONSORTIUM, EMPLOYMENT_CENTRE, MONITORING, TERRITORY, Api
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
@@ -82,7 +82,12 @@ def issuers(idp: RunningProvider) -> dict[str, list[dict[str, Any]]]:
     """Each service's oidc_issuers_* secret as its operator writes it: its partners' https issuers, discovered."""
 
     def issuer(partner: str, **extra: Any) -> dict[str, Any]:
-        return {"partner": partner, "issuer": idp.issuer(partner), "audience": audience_for(TERRITORY, partner), **extra}
+        return {
+            "partner": partner,
+            "issuer": idp.issuer(partner),
+            "audience": audience_for(TERRITORY, partner),
+            **extra,
+        }
 
     found: dict[str, list[dict[str, Any]]] = {}
     for name in APPS:
@@ -119,7 +124,9 @@ async def passes(run: ComposeRun, name: str) -> bool:
     """The service's own compose healthcheck succeeds (a process that died fails at once)."""
     process = run.processes[name]
     if not process.alive():
-        raise AssertionError(f"{name} exited with {process.process and process.process.returncode}:\n{process.log_tail()}")
+        raise AssertionError(
+            f"{name} exited with {process.process and process.process.returncode}:\n{process.log_tail()}"
+        )
     check = await asyncio.create_subprocess_exec(
         *run.healthcheck(name), env=process.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
@@ -159,9 +166,8 @@ async def test_the_compose_services_run_in_production_and_a_referral_reaches_the
             run.init_databases()
         bootstrap = run.start("bootstrap")
         assert bootstrap.process is not None and bootstrap.process.wait(timeout=60) == 0, bootstrap.log_tail()
-        territory_today = str(running_today(run.directory, date.today()))
         for name in APPS:
-            run.start(name, **({"CANTIERE_TERRITORY_FILE": territory_today} if name == "monitoring" else {}))
+            run.start(name)
         for name in APPS:
             await until(lambda n=name: passes(run, n), 120, f"{name} healthy (its compose healthcheck)")  # type: ignore[misc]
 
@@ -231,5 +237,4 @@ async def test_the_compose_services_run_in_production_and_a_referral_reaches_the
     finally:
         run.stop()
         run.drop_databases()
-    unused = set(REWRITES) - set(run.used)
-    assert not unused, f"rewrites listed but never needed (keep the list true): {unused}"
+    assert not run.unused_rewrites(), f"rewrites listed but never needed (keep the list true): {run.unused_rewrites()}"

@@ -91,9 +91,7 @@ class RunningProvider:
 
 
 @contextmanager
-def dev_provider(
-    territory: Territory, data_dir: Path, tls: ssl.SSLContext | None = None
-) -> Iterator[RunningProvider]:
+def dev_provider(territory: Territory, data_dir: Path, tls: ssl.SSLContext | None = None) -> Iterator[RunningProvider]:
     """The development identity provider served over real HTTP (HTTPS with ``tls``) in a thread, stopped afterwards."""
     from werkzeug.serving import make_server
 

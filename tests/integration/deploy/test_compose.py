@@ -20,7 +20,6 @@ import yaml
 
 from .conftest import DEPLOY, REPO, compose_generate, generate, pilot_territory
 
-
 TEXT = (REPO / "docker-compose.yml").read_text(encoding="utf-8")
 COMPOSE = yaml.safe_load(TEXT)
 SERVICES: dict[str, dict[str, Any]] = COMPOSE["services"]
