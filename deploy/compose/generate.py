@@ -504,10 +504,16 @@ def secret_value(name: str, made: dict[str, str]) -> str:
 
 
 def write_secrets(territory: Territory, directory: Path) -> list[str]:
-    """Create each missing secret file (never overwrite one, keep them private); return the names created."""
+    """Create each missing secret file (never overwrite one); return the names created.
+
+    The directory is private (0700: nobody else on the host reaches the files); the files are readable (0644)
+    because compose without swarm bind-mounts a file secret with its host owner and mode, ignoring the
+    secret's uid/gid/mode: a 0600 file of the operator's would be unreadable to the services' user (uid 10001,
+    see the Dockerfile) and to postgres' init script in their containers."""
     plan = Plan(territory, load_images())
     plan.compose()
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    directory.chmod(0o700)
     made: dict[str, str] = {}
     created = []
     tls = [(directory / name).exists() for name in (NATS_CA, NATS_TLS_CERT, NATS_TLS_KEY)]
@@ -520,8 +526,8 @@ def write_secrets(territory: Territory, directory: Path) -> list[str]:
             made[name] = path.read_text(encoding="utf-8").strip()
             continue
         made[name] = secret_value(name, made)
-        path.touch(mode=0o600)
         path.write_text(made[name] + "\n", encoding="utf-8")
+        path.chmod(0o644)
         created.append(name)
     return created
 

@@ -163,7 +163,7 @@ class ComposeRun:
             target = ref["target"]
             if name == "postgres" and target.startswith("postgres_password_"):
                 target = f"postgres_password_{self.run}_{target.removeprefix('postgres_password_')}"
-            shutil.copyfile(self.made / ref["source"], directory / target)
+            shutil.copy(self.made / ref["source"], directory / target)  # content and mode, as a bind mount
         return directory
 
     # --- what a service's strings and environment become here ------------------------------------------
@@ -219,7 +219,10 @@ class ComposeRun:
         """The service's compose healthcheck command (CMD form), rewritten like the rest."""
         test = SERVICES[name]["healthcheck"]["test"]
         assert test[0] == "CMD", test
-        return [self.rewrite(name, part).replace(":8222/", f":{self.nats_http_port}/") for part in test[1:]]
+        argv = [self.rewrite(name, part).replace(":8222/", f":{self.nats_http_port}/") for part in test[1:]]
+        if argv[:2] == ["wget", "-qO-"] and not shutil.which("wget"):  # the nats image has it; a host may not
+            argv = [sys.executable, "-c", f"import urllib.request; urllib.request.urlopen({argv[2]!r}, timeout=3)"]
+        return argv
 
     # --- nats and postgres: the two containers that are not ours --------------------------------------
 

@@ -284,7 +284,9 @@ def test_make_secrets_creates_every_missing_secret_file_and_keeps_the_existing_o
     assert url == f"postgresql://referrals_capurso:{password}@postgres:5432/referrals_capurso"
     assert len(base64.b64decode((tmp_path / "vault_key_capurso").read_text())) == 32
     assert (tmp_path / "oidc_issuers_placements").read_text().strip() == "[]"  # refused until an IdP is named
-    assert (tmp_path / "vault_key_capurso").stat().st_mode & 0o077 == 0
+    # compose bind-mounts a file secret with its host owner and mode: readable files in a private directory.
+    assert tmp_path.stat().st_mode & 0o777 == 0o700
+    assert (tmp_path / "vault_key_capurso").stat().st_mode & 0o777 == 0o644
     assert compose_generate.write_secrets(TERRITORY, tmp_path) == []
 
 
@@ -299,7 +301,6 @@ def test_make_secrets_makes_a_nats_server_certificate_for_the_compose_host_signe
     ca.public_key().verify(cert.signature, cert.tbs_certificate_bytes, ec.ECDSA(cert.signature_hash_algorithm))  # type: ignore[call-arg, arg-type]
     names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     assert "nats" in names.get_values_for_type(x509.DNSName)
-    assert (tmp_path / "nats_tls_key").stat().st_mode & 0o077 == 0
     (tmp_path / "nats_tls_key").unlink()  # a certificate without its key: refuse to guess
     with pytest.raises(SystemExit, match="go together"):
         compose_generate.write_secrets(TERRITORY, tmp_path)
