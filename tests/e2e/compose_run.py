@@ -89,21 +89,24 @@ class Process:
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
+    def terminate(self) -> None:
+        """SIGTERM to its process group (compose's stop), without waiting."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+
     def stop(self) -> None:
+        """Wait for it to exit after ``terminate`` (SIGKILL after 15 s); a shell's leftover children go too."""
         if self.process is None:
             return
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=5)
-        else:  # a shell's leftover children (retention's sleep) go with its group
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            pass
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)  # what is left of its group (retention's sleep)
+        except ProcessLookupError:
+            pass
+        self.process.wait(timeout=5)
 
     def log_tail(self, lines: int = 40) -> str:
         text = self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
@@ -262,9 +265,8 @@ class ComposeRun:
         assert result.returncode == 0, result.stdout + result.stderr
         self.used["postgres"] += 1
 
-    def psql(
-        self, sql: str, *, database: str = "postgres", login: str | None = None
-    ) -> subprocess.CompletedProcess[str]:
+    def psql(self, *sql: str, database: str = "postgres", login: str | None = None) -> subprocess.CompletedProcess[str]:
+        """psql on the local server, each statement on its own (as the admin unless ``login`` is given)."""
         assert self.postgres_url is not None
         server = urlsplit(self.postgres_url)
         env = {**os.environ, "PGHOST": server.hostname or "", "PGPORT": str(server.port or 5432)}
@@ -272,7 +274,8 @@ class ComposeRun:
             env["PGPASSWORD"] = server.password
         user = login or server.username or "postgres"
         return subprocess.run(
-            ["psql", "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-U", user, "-d", database, "-c", sql],
+            ["psql", "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-U", user, "-d", database]
+            + [arg for statement in sql for arg in ("-c", statement)],
             env=env,
             capture_output=True,
             text=True,
@@ -283,13 +286,22 @@ class ComposeRun:
         """The run's logins and databases go with it."""
         if self.postgres_url is None:
             return
-        for db in self.databases:
-            self.psql(f'DROP DATABASE IF EXISTS "{self.run}_{db}" WITH (FORCE)')
-            self.psql(f'DROP ROLE IF EXISTS "{self.run}_{db}"')
+        names = [f"{self.run}_{db}" for db in self.databases]
+        dropped = self.psql(
+            *[f'DROP DATABASE IF EXISTS "{n}" WITH (FORCE)' for n in names],
+            *[f'DROP ROLE IF EXISTS "{n}"' for n in names],
+        )
+        assert dropped.returncode == 0, dropped.stderr
 
     def stop(self) -> None:
-        for process in reversed(list(self.processes.values())):
-            process.stop()
+        """Stop the applications first, then the bootstrap and NATS, as compose stops dependants first."""
+        for group in ([p for p in self.processes.values() if p.name != "nats"], [self.processes.get("nats")]):
+            for process in group:
+                if process is not None:
+                    process.terminate()
+            for process in group:
+                if process is not None:
+                    process.stop()
 
     def unused_rewrites(self) -> set[str]:
         """Rewrites listed in REWRITES that this run never needed (the PostgreSQL one only runs with PostgreSQL)."""

@@ -20,6 +20,7 @@ import shutil
 import socket
 import ssl
 import subprocess
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -48,6 +49,20 @@ RETENTION = [name for name in SERVICES if name.startswith("retention-")]
 REFERRED_AT = {"ambito-bari": "bari", "ambito-mola-di-bari": "noicattaro", "ambito-triggiano": "capurso"}
 PER_MUNICIPALITY = 5  # the disclosure threshold: fewer would be withheld by the Region's figures
 NAMES = ["Alloro", "Borragine", "Cedrina", "Dittamo", "Erisimo"]
+
+
+class Clock:
+    """Seconds since the start at each step, printed with the run (figures, not assertions)."""
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+        self.laps: list[str] = []
+
+    def lap(self, what: str) -> None:
+        self.laps.append(f"{what} at {time.monotonic() - self.start:.1f}s")
+
+    def report(self) -> str:
+        return "; ".join(self.laps)
 
 
 def postgres_url() -> str | None:
@@ -155,6 +170,7 @@ async def test_the_compose_services_run_in_production_and_a_referral_reaches_the
     tmp_path: Path, idp: RunningProvider, test_ca: tuple[Path, ssl.SSLContext]
 ) -> None:
     run = ComposeRun(tmp_path / "compose", postgres_url(), idp_ca=test_ca[0])
+    clock = Clock()
     run.directory.mkdir()
     run.make_secrets(issuers(idp))
     try:
@@ -162,14 +178,17 @@ async def test_the_compose_services_run_in_production_and_a_referral_reaches_the
         run.start("nats")
         await until(lambda: passes(run, "nats"), 20, "nats healthy (its compose healthcheck)")
         assert tls_required(run.nats_port)
+        clock.lap("nats healthy")
         if run.postgres_url:
             run.init_databases()
         bootstrap = run.start("bootstrap")
         assert bootstrap.process is not None and bootstrap.process.wait(timeout=60) == 0, bootstrap.log_tail()
+        clock.lap("databases made, streams declared")
         for name in APPS:
             run.start(name)
         for name in APPS:
             await until(lambda n=name: passes(run, n), 120, f"{name} healthy (its compose healthcheck)")  # type: ignore[misc]
+        clock.lap(f"{len(APPS)} services healthy")
 
         async with httpx.AsyncClient(timeout=10) as http:
             for name in APPS:
@@ -183,14 +202,20 @@ async def test_the_compose_services_run_in_production_and_a_referral_reaches_the
             assert set(users) == {SERVICES[n]["environment"]["CANTIERE_NATS__USER"] for n in APPS}, users
             assert all(users.values()), users
 
+            # Each retention job waits for its referrals service to be healthy (depends_on): it is. Its first pass
+            # runs meanwhile and is checked at the end.
+            for name in RETENTION:
+                run.start(name)
+
+            async def refer_at(process: str, municipality: str) -> dict[str, str]:
+                api = Api(http, f"http://127.0.0.1:{run.ports[f'referrals-{process}']}")
+                return {await refer(api, idp, municipality, n): municipality for n in range(PER_MUNICIPALITY)}
+
             referred: dict[str, str] = {}
-            for name in APPS:
-                process = name.removeprefix("referrals-")
-                if process in REFERRED_AT:
-                    api, municipality = Api(http, f"http://127.0.0.1:{run.ports[name]}"), REFERRED_AT[process]
-                    for n in range(PER_MUNICIPALITY):
-                        referred[await refer(api, idp, municipality, n)] = municipality
+            for people in await asyncio.gather(*(refer_at(p, m) for p, m in REFERRED_AT.items())):
+                referred |= people
             assert len(referred) == PER_MUNICIPALITY * len(REFERRED_AT)
+            clock.lap(f"{len(referred)} people referred")
 
             placements = Api(http, f"http://127.0.0.1:{run.ports['placements']}")
             operator = bearer(idp, Role.PLACEMENT_OPERATOR, CONSORTIUM, "op-1")
@@ -200,6 +225,7 @@ async def test_the_compose_services_run_in_production_and_a_referral_reaches_the
                 return rows if len(rows) == len(referred) else {}
 
             assert await until(candidates, 60, "every referral among the consortium's candidates") == referred
+            clock.lap("all among the consortium's candidates")
 
             monitoring = Api(http, f"http://127.0.0.1:{run.ports['monitoring']}")
             analyst = bearer(idp, Role.ANALYST, MONITORING, "an-1")
@@ -212,6 +238,7 @@ async def test_the_compose_services_run_in_production_and_a_referral_reaches_the
             for process, municipality in REFERRED_AT.items():
                 assert by["municipality"]["cells"][municipality] == {"value": PER_MUNICIPALITY}
                 assert by["ambito"]["cells"][process] == {"value": PER_MUNICIPALITY}
+            clock.lap("all in the Region's figures")
 
         # Each municipality's people are in its own store, reached with its own login; nobody else's.
         stores = {db: (run.made / f"database_url_{db}").read_text(encoding="utf-8") for db in run.databases}
@@ -225,8 +252,6 @@ async def test_the_compose_services_run_in_production_and_a_referral_reaches_the
 
         # The retention jobs: one pass over each municipality of their process, with the same settings.
         for name in RETENTION:
-            run.start(name)
-        for name in RETENTION:
             served = json.loads(SERVICES[name]["environment"]["CANTIERE_MUNICIPALITIES"])
 
             async def done(n: str = name, m: int = len(served)) -> bool:
@@ -234,7 +259,11 @@ async def test_the_compose_services_run_in_production_and_a_referral_reaches_the
 
             await until(done, 60, f"{name}: one retention pass per municipality")
             assert "Traceback" not in run.processes[name].log.read_text(encoding="utf-8")
+        clock.lap("retention jobs' first pass")
     finally:
         run.stop()
+        clock.lap("stopped")
         run.drop_databases()
+        clock.lap("databases dropped")
+    print(f"production-shaped run on {'PostgreSQL' if run.postgres_url else 'SQLite'}:", clock.report())
     assert not run.unused_rewrites(), f"rewrites listed but never needed (keep the list true): {run.unused_rewrites()}"
