@@ -83,17 +83,20 @@ def install_request_context(app: FastAPI) -> None:
         correlation_id = correlation.from_headers(request.headers)
         started = time.perf_counter()
         with correlation.correlated(correlation_id), bound(correlation_id=correlation_id):
-            response = await call_next(request)
-            seconds = time.perf_counter() - started
-            count_request(request, response.status_code, seconds)
-            quiet = request.url.path in QUIET_PATHS
-            (log.debug if quiet else log.info)(
-                "http_request",
-                method=request.method,
-                route=route_of(request),
-                status=response.status_code,
-                duration_ms=round(seconds * 1000, 1),
-            )
+            status = 500  # unless an answer comes back: the unexpected-error handler answers outside
+            try:
+                response = await call_next(request)
+                status = response.status_code
+            finally:
+                seconds = time.perf_counter() - started
+                count_request(request, status, seconds)
+                (log.debug if request.url.path in QUIET_PATHS else log.info)(
+                    "http_request",
+                    method=request.method,
+                    route=route_of(request),
+                    status=status,
+                    duration_ms=round(seconds * 1000, 1),
+                )
         response.headers["X-Request-ID"] = response.headers["X-Correlation-ID"] = str(correlation_id)
         return response
 

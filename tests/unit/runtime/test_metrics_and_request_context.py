@@ -43,6 +43,8 @@ def app_with(token: str | None = None, *, production: bool = False) -> FastAPI:
         seen.append(CommandContext(partner="bari", producer=Producer.REFERRALS, now=None).correlation_id)  # type: ignore[arg-type]
         if thing_id == "refused":
             raise UserFacingError("Non si può.", "Not allowed.")
+        if thing_id == "broken":
+            raise RuntimeError("a bug")
         return {"approved": thing_id}
 
     return app
@@ -61,6 +63,15 @@ def test_metrics_count_requests_and_commands_by_route_template_never_by_path() -
     assert sample(text, "cantiere_commands_total", **command, outcome="accepted") == 1
     assert sample(text, "cantiere_commands_total", **command, outcome="refused") == 1
     assert TAX_CODE not in text and "ok-1" not in text and "refused/approval" not in text
+
+
+def test_a_command_that_fails_unexpectedly_is_counted_as_failed() -> None:
+    app = app_with()
+    answer = TestClient(app, raise_server_exceptions=False).post("/things/broken/approval")
+    assert answer.status_code == 500
+    text = TestClient(app).get("/metrics").text
+    command = {"service": app.state.service_name, "command": "POST /things/{thing_id}/approval"}
+    assert sample(text, "cantiere_commands_total", **command, outcome="failed") == 1
 
 
 def test_a_path_no_route_answers_is_counted_as_unmatched() -> None:
