@@ -24,6 +24,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.process_collector import ProcessCollector
 from pydantic import SecretStr
 from sqlalchemy import func, select
+from starlette.routing import Match, Mount, Route
 
 from cantiere_runtime.projector import Checkpoints
 from cantiere_runtime.schema import events as events_table
@@ -94,10 +95,11 @@ def route_of(request: Request) -> str:
     template = getattr(route, "path_format", None) or getattr(route, "path", None)
     if isinstance(template, str) and template:
         return template
-    for candidate in request.app.routes:  # mounts (static files) set no route in the scope
-        path = getattr(candidate, "path", "")
-        if path and not hasattr(candidate, "methods") and request.url.path.startswith(path + "/"):
-            return path
+    for candidate in request.app.routes:  # Starlette's own routes (docs, OpenAPI) and mounts set none
+        if isinstance(candidate, Mount) and request.url.path.startswith(candidate.path + "/"):
+            return candidate.path  # the mount changed the scope's root path: match by prefix
+        if isinstance(candidate, Route) and candidate.matches(request.scope)[0] is Match.FULL:
+            return candidate.path
     return "unmatched"
 
 

@@ -7,6 +7,7 @@ import io
 import json
 import logging
 import uuid
+from pathlib import Path
 
 import pytest
 import structlog
@@ -18,6 +19,7 @@ from cantiere_runtime.metrics import install_metrics
 from cantiere_runtime.store import CommandContext
 from cantiere_runtime.webapp import base_app
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
@@ -72,6 +74,18 @@ def test_a_command_that_fails_unexpectedly_is_counted_as_failed() -> None:
     text = TestClient(app).get("/metrics").text
     command = {"service": app.state.service_name, "command": "POST /things/{thing_id}/approval"}
     assert sample(text, "cantiere_commands_total", **command, outcome="failed") == 1
+
+
+def test_the_published_api_and_static_files_are_labelled_by_their_route_or_mount(tmp_path: Path) -> None:
+    (tmp_path / "app.css").write_text("body {}")
+    app = app_with()
+    app.mount("/static", StaticFiles(directory=tmp_path), name="static")
+    client = TestClient(app)
+    assert client.get("/openapi.json").status_code == client.get("/static/app.css").status_code == 200
+    text = client.get("/metrics").text
+    for route in ("/openapi.json", "/static"):
+        assert sample(text, "cantiere_http_requests_total", service=app.state.service_name, route=route, status="200")
+    assert "app.css" not in text
 
 
 def test_a_path_no_route_answers_is_counted_as_unmatched() -> None:
