@@ -140,7 +140,7 @@ class Plan:
             "restart": "unless-stopped",
             "command": ["python", "-m", module, "serve"],
             "environment": {**common, **env},
-            "secrets": refs,
+            "secrets": [*refs, secret_ref(self.metrics_token(), "cantiere_metrics_token")],
             "depends_on": {
                 "nats": {"condition": "service_healthy"},
                 "postgres": {"condition": "service_healthy"},
@@ -182,6 +182,10 @@ class Plan:
         """The secret holding a database's URL (with its login's password); the login's own password too."""
         self.secret(f"postgres_password_{name}", f"PostgreSQL password of login {name}")
         return self.secret(f"database_url_{name}", f"postgresql://{name}:<password>@postgres:5432/{name}")
+
+    def metrics_token(self) -> str:
+        """The bearer token Prometheus presents at every service's GET /metrics (deploy/README.md, Metrics)."""
+        return self.secret("metrics_token", "the bearer token Prometheus scrapes GET /metrics with")
 
     def oidc(self, service: str) -> str:
         return self.secret(f"oidc_issuers_{key_of(service)}", f"CANTIERE_OIDC_ISSUERS (JSON list) of {service}")

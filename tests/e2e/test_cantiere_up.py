@@ -15,6 +15,8 @@ import httpx
 import pytest
 from cantiere_runtime.nats_server import free_port
 
+from tests.support.metrics import sample
+
 pytestmark = pytest.mark.slow
 
 
@@ -60,6 +62,8 @@ def test_up_starts_every_service_healthy_and_ctrl_c_leaves_no_process(tmp_path: 
         for port in ports:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:
                 assert response.status == 200
+        names = [line.split()[1 if line.startswith("referrals") else 0] for line in service_lines]
+        metrics_answer_on_every_service(dict(zip(names, ports, strict=True)))
         assert any(line.startswith("identity (development)") and line.endswith(" ok") for line in lines)
         signed_in_through_the_development_provider(tmp_path / "var")
     finally:
@@ -70,6 +74,22 @@ def test_up_starts_every_service_healthy_and_ctrl_c_leaves_no_process(tmp_path: 
     assert not [p for p in [nats_port, *ports] if _port_open(p)], "a process still listens after Ctrl-C"
     leftover = subprocess.run(["pgrep", "-f", str(tmp_path)], capture_output=True, text=True).stdout.split()
     assert not [pid for pid in leftover if int(pid) != os.getpid()], "a process of the run is still alive"
+
+
+def metrics_answer_on_every_service(ports: dict[str, int]) -> None:
+    """GET /metrics answers on each service in the Prometheus format; the process of Ambito 5 labels its outbox
+    and projections by each municipality it serves."""
+    texts = {}
+    for name, port in ports.items():
+        answer = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5)
+        assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/plain"), name
+        texts[name] = answer.text
+        assert sample(answer.text, "cantiere_http_requests_total", route="/health", status="200"), name
+        assert sample(answer.text, "cantiere_outbox_pending_events") is not None, name
+    for municipality in ("triggiano", "adelfia", "capurso", "cellamare", "valenzano"):
+        assert sample(texts["ambito-triggiano"], "cantiere_outbox_pending_events", partner=municipality) == 0
+        assert sample(texts["ambito-triggiano"], "cantiere_projection_stopped", partner=municipality) == 0
+    assert sample(texts["monitoring"], "cantiere_projection_lag_events", service="monitoring") is not None
 
 
 def signed_in_through_the_development_provider(data_dir: Path) -> None:

@@ -51,6 +51,7 @@ async def current_principal(
     if credentials is None:
         raise Unauthenticated("Accesso richiesto.", "Authentication required.")
     principal: Principal = await request.app.state.verifier.verify(credentials.credentials)
+    request.state.partner = principal.partner  # the metrics' partner label (when this process serves it)
     return principal
 
 

@@ -37,6 +37,12 @@ def bound_to(recorded: Recorded) -> AbstractContextManager[None]:
     return bound(event_id=meta.event_id, correlation_id=meta.correlation_id, causation_id=meta.causation_id)
 
 
+def applied(projection: str, recorded: Recorded) -> None:
+    """A debug line per event applied, with the event's ids bound (CANTIERE_LOG_LEVEL=DEBUG to see them)."""
+    log.debug("projection_applied", projection=projection, event_type=recorded.metadata.event_type,
+              position=recorded.position)  # fmt: skip
+
+
 class Projection(Protocol):
     """A read model: a name (what question it answers), its tables, and how one event changes them."""
 
@@ -146,6 +152,7 @@ class LocalProjector:
                         for recorded in fresh:
                             with bound_to(recorded):
                                 await projection.apply(conn, recorded)
+                                applied(projection.name, recorded)
                         position = max(checkpoint, batch[-1].position)
                         await Checkpoints.set(conn, projection.name, position)
                     total += len(fresh)

@@ -24,6 +24,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from cantiere_runtime.metrics import PUBLISHED
 from cantiere_runtime.schema import outbox
 
 log = structlog.get_logger("cantiere.relay")
@@ -49,6 +50,7 @@ class OutboxRelay:
         max_backoff: float = 5.0,
         clock: Clock = _utcnow,
         before_mark_sent: Callable[[list[int]], Awaitable[None]] | None = None,
+        metric_labels: tuple[str, str] = ("", ""),
     ) -> None:
         self.engine = engine
         self.js = nc.jetstream(timeout=ack_timeout)
@@ -60,6 +62,7 @@ class OutboxRelay:
         self._before_mark_sent = before_mark_sent  # a seam for crash tests
         self._wake = asyncio.Event()
         self.published = 0
+        self._published_metric = PUBLISHED.labels(*metric_labels)  # service, partner
 
     def notify(self) -> None:
         """Wake the relay now (called after a commit that queued events)."""
@@ -114,6 +117,7 @@ class OutboxRelay:
                 await self._before_mark_sent([p for p, _ in acked])
             await self._mark_sent(acked)
             self.published += len(acked)
+            self._published_metric.inc(len(acked))
         if first_error is not None:
             raise first_error
         return len(acked)

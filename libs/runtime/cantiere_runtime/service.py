@@ -65,12 +65,14 @@ class ServiceRuntime:
             self._spawn(self.local_projector.run(self._stop), "local-projector")
         if connect_nats:
             self.nc = await connect(self.settings.nats, name=f"{self.name}-{self.settings.partner}")
-            self.relay = OutboxRelay(self.engine, self.nc)
+            labels = (self.name, self.settings.partner)
+            self.relay = OutboxRelay(self.engine, self.nc, metric_labels=labels)
             self._spawn(self.relay.run(self._stop), "relay")
             for sub in self.subscriptions:
                 projector = StreamProjector(
-                    self.engine, self.nc, sub.registry, sub.projection, sub.stream, sub.subjects, sub.durable
-                )
+                    self.engine, self.nc, sub.registry, sub.projection, sub.stream, sub.subjects, sub.durable,
+                    metric_labels=labels,
+                )  # fmt: skip
                 self.stream_projectors.append(projector)
                 self._spawn(projector.run(self._stop), f"projector-{sub.durable}")
         log.info("service_started", service=self.name, partner=self.settings.partner)

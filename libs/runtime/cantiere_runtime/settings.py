@@ -56,6 +56,9 @@ class ServiceSettings(BaseSettings):
     environment: Literal["development", "test", "production"] = "development"
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: str = "INFO"
+    # Who may read GET /metrics: a Prometheus presenting this bearer token (a compose secret). Unset: anyone
+    # outside production, nobody in production.
+    metrics_token: SecretStr | None = None
 
     @classmethod
     def settings_customise_sources(
@@ -93,6 +96,8 @@ class ServiceSettings(BaseSettings):
             problems.append("CANTIERE_TOKEN_SECRET is no longer used (tokens are verified with the IdP's keys)")
         if not (self.public_url or "").startswith("https://"):
             problems.append("CANTIERE_PUBLIC_URL must be the service's https address")
+        if self.metrics_token is not None and len(self.metrics_token.get_secret_value()) < 32:
+            problems.append("CANTIERE_METRICS_TOKEN must be at least 32 characters (make secrets writes one)")
         if problems:
             raise ValueError(
                 "Configurazione di accesso non valida in produzione / sign-in not fit for production: "

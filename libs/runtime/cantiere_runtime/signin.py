@@ -36,7 +36,9 @@ def page_principal(request: Request) -> Principal:
     raw = request.session.get(SESSION_PRINCIPAL) if "session" in request.scope else None
     if not raw:
         raise SignInRequired(request.url.path)
-    return Principal.model_validate(raw)
+    principal = Principal.model_validate(raw)
+    request.state.partner = principal.partner  # the metrics' partner label (when this process serves it)
+    return principal
 
 
 def require_page(*roles: Role, same_partner: bool = True) -> Callable[..., Principal]:

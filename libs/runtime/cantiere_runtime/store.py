@@ -14,6 +14,7 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from cantiere_runtime import correlation
 from cantiere_runtime.db import READ_ONLY
 from cantiere_runtime.schema import events as events_table
 from cantiere_runtime.schema import outbox as outbox_table
@@ -43,7 +44,8 @@ class CommandContext:
     producer: Producer
     now: datetime
     actor: Actor | None = None
-    correlation_id: uuid.UUID = field(default_factory=uuid7)
+    # The request's (see cantiere_runtime.correlation), so a command's events say which request caused them.
+    correlation_id: uuid.UUID = field(default_factory=correlation.current)
     causation_id: uuid.UUID | None = None
 
 

@@ -16,7 +16,8 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from cantiere_runtime.projector import Checkpoints, Progress, Projection, apply_once, bound_to, reset
+from cantiere_runtime.metrics import DEAD_LETTERS
+from cantiere_runtime.projector import Checkpoints, Progress, Projection, applied, apply_once, bound_to, reset
 from cantiere_runtime.store import Recorded
 
 log = structlog.get_logger("cantiere.projector")
@@ -73,6 +74,7 @@ class StreamProjector:
     fetch_timeout: float = 1.0
     retry_delay: float = 0.05
     max_retry_delay: float = 5.0
+    metric_labels: tuple[str, str] = ("", "")  # service, partner
     applied: int = field(default=0, init=False)
     dead_lettered: int = field(default=0, init=False)
     # The stream sequence a fail-closed projection is stopped at (None while it flows).
@@ -189,6 +191,7 @@ class StreamProjector:
                         recorded = recorded_from(msg, self.registry)
                         with bound_to(recorded):
                             await self.projection.apply(conn, recorded)
+                            applied(self.projection.name, recorded)
                         checkpoint = seq
                         self.applied += 1
                 await Checkpoints.set(conn, self.projection.name, checkpoint)
@@ -218,6 +221,7 @@ class StreamProjector:
                 with bound_to(recorded):
                     if await apply_once(self.engine, self.projection, recorded):
                         self.applied += 1
+                        applied(self.projection.name, recorded)
                 await msg.ack_sync()
                 self.blocked_at = None
                 return True
@@ -287,6 +291,7 @@ class StreamProjector:
             await Checkpoints.set(conn, self.projection.name, seq)
         await msg.ack_sync()
         self.dead_lettered += 1
+        DEAD_LETTERS.labels(*self.metric_labels, self.projection.name).inc()
         log.error(
             "projection_dead_letter",
             projection=self.projection.name,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -12,15 +12,18 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
+from cantiere_runtime import correlation
 from cantiere_runtime.bus import is_connected
 from cantiere_runtime.errors import UserFacingError
 from cantiere_runtime.identity.issuers import IssuerSettings
 from cantiere_runtime.identity.verify import TokenVerifier
 from cantiere_runtime.logging import bound
+from cantiere_runtime.metrics import count_request, route_of
 from cantiere_runtime.store import ConcurrencyError
 
 log = structlog.get_logger("cantiere.http")
 
+QUIET_PATHS = frozenset({"/health", "/live", "/metrics"})  # polled all day: logged at debug level
 FIELD_LABELS_IT = {"missing": "è obbligatorio", "string_pattern_mismatch": "non ha il formato atteso"}
 
 
@@ -71,14 +74,30 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 def install_request_context(app: FastAPI) -> None:
-    """Bind a request id and the caller's correlation id (X-Correlation-Id) to every log line of a request."""
+    """Per request: a correlation id (the caller's ``X-Request-ID`` / ``X-Correlation-ID`` when it is a UUID,
+    else a new one) bound to every log line and carried into the events the request causes, returned in both
+    headers; the request counted in the metrics and logged with its route template, never its path."""
 
     @app.middleware("http")
     async def _context(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        correlation = request.headers.get("x-correlation-id") or str(uuid.uuid4())
-        with bound(request_id=uuid.uuid4().hex[:12], correlation_id=correlation):
-            response = await call_next(request)
-        response.headers["X-Correlation-Id"] = correlation
+        correlation_id = correlation.from_headers(request.headers)
+        started = time.perf_counter()
+        with correlation.correlated(correlation_id), bound(correlation_id=correlation_id):
+            status = 500  # unless an answer comes back: the unexpected-error handler answers outside
+            try:
+                response = await call_next(request)
+                status = response.status_code
+            finally:
+                seconds = time.perf_counter() - started
+                count_request(request, status, seconds)
+                (log.debug if request.url.path in QUIET_PATHS else log.info)(
+                    "http_request",
+                    method=request.method,
+                    route=route_of(request),
+                    status=status,
+                    duration_ms=round(seconds * 1000, 1),
+                )
+        response.headers["X-Request-ID"] = response.headers["X-Correlation-ID"] = str(correlation_id)
         return response
 
 

@@ -228,6 +228,8 @@ def invented_secret(target: str, source: str, issuers: list[str], audience: str)
         return json.dumps(
             [{"partner": p, "issuer": f"https://id.{p}.example/realms/cantiere", "audience": audience} for p in issuers]
         )
+    if source == "metrics_token":
+        return "invented-metrics-token-" + "m" * 24 + "\n"
     return f"invented-{source}\n"
 
 
@@ -259,6 +261,7 @@ def test_each_service_loads_its_production_settings_from_environment_and_secret_
     settings = importlib.import_module(f"{module}.bootstrap").load_settings()
     settings.check_production()
     assert settings.public_url.startswith("https://")
+    assert settings.metrics_token.get_secret_value() == "invented-metrics-token-" + "m" * 24  # who may scrape
     if module != "cantiere_referrals":
         assert settings.database_url.endswith(f"/{module.removeprefix('cantiere_')}")
         assert settings.nats.password.get_secret_value().startswith("invented-nats_password_")

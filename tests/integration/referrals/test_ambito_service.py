@@ -25,6 +25,7 @@ from cantiere_runtime.bus import PUBLIC_STREAM
 from fastapi.testclient import TestClient
 
 from tests.support.identity import REFERRALS, TEST_ISSUERS, production_sign_in
+from tests.support.metrics import sample
 
 from .pages import install_test_sign_in, sign_in_url
 from .support import bearer, personal_data, settings
@@ -184,3 +185,19 @@ def test_production_refuses_municipalities_sharing_a_vault_key_or_without_their_
     with pytest.raises(ValueError, match="its own vault key"):
         load_settings(**base, municipality=shared).check_production()
     load_settings(**base, municipality=own).check_production()  # each its own key and database: accepted
+
+
+def test_the_metrics_of_the_ambito_process_count_each_municipality_apart(ambito: TestClient) -> None:
+    def accepted(partner: str) -> float:
+        text = ambito.get("/metrics").text
+        labels = {"service": "referrals", "partner": partner, "command": "POST /people", "outcome": "accepted"}
+        return sample(text, "cantiere_commands_total", **labels) or 0.0
+
+    before = {m: accepted(m) for m in (TRIGGIANO, CAPURSO)}
+    person_id = register(ambito, CAPURSO)
+    assert {m: accepted(m) - before[m] for m in (TRIGGIANO, CAPURSO)} == {TRIGGIANO: 0, CAPURSO: 1}
+    text = ambito.get("/metrics").text
+    for municipality in (TRIGGIANO, CAPURSO):  # each municipality's own outbox and projections
+        assert sample(text, "cantiere_outbox_pending_events", service="referrals", partner=municipality) is not None
+        assert sample(text, "cantiere_projection_lag_events", partner=municipality, source="local") is not None
+    assert person_id not in text

@@ -9,6 +9,7 @@ from cantiere_events import Audience, Producer
 from cantiere_runtime.asyncapi import install_asyncapi
 from cantiere_runtime.identity.issuers import IssuerSettings
 from cantiere_runtime.logging import configure_logging
+from cantiere_runtime.metrics import install_metrics
 from cantiere_runtime.signin import install_sign_in
 from cantiere_runtime.territory import Territory
 from cantiere_runtime.webapp import base_app
@@ -56,6 +57,7 @@ def create_app(settings: Settings) -> FastAPI:
             await runtime.stop()
 
     app = monitoring_app(territory, settings.oidc_issuers, lifespan=lifespan)
+    install_metrics(app, token=settings.metrics_token, production=settings.environment == "production")
     install_sign_in(app, settings)
     install_monitoring_pages(app, territory)
     return app

@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 
+from cantiere_runtime.metrics import VAULT_READS
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import delete, insert, select
@@ -65,6 +66,7 @@ class FirstNameVault:
                 read_at=now,
             )
         )
+        VAULT_READS.labels("placements", reader.partner, "first_name").inc()
         return name
 
     @staticmethod

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from cantiere_events import Audience, Producer
 from cantiere_runtime.asyncapi import install_asyncapi
 from cantiere_runtime.logging import configure_logging
+from cantiere_runtime.metrics import install_metrics
 from cantiere_runtime.signin import install_sign_in
 from cantiere_runtime.webapp import base_app
 from fastapi import FastAPI
@@ -52,6 +53,7 @@ def create_app(settings: Settings, *, referrals: ReferralsGateway | None = None,
     install_domain_errors(app)
     for module in (routes_candidates, routes_hosts, routes_placements, routes_views):
         app.include_router(module.router)
+    install_metrics(app, token=settings.metrics_token, production=settings.environment == "production")
     install_sign_in(app, settings)
     install_placements_pages(app, settings)
     return app

@@ -19,7 +19,9 @@ def serve() -> None:
     from cantiere_placements.entrypoints.api import create_app
 
     settings = load_settings()
-    uvicorn.run(create_app(settings), host=settings.http_host, port=settings.http_port, log_config=None)
+    uvicorn.run(
+        create_app(settings), host=settings.http_host, port=settings.http_port, log_config=None, access_log=False
+    )
 
 
 @app.command()

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from cantiere_events.codes import Gender
+from cantiere_runtime.metrics import VAULT_READS
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -168,6 +169,7 @@ class Vault:
                 read_at=now,
             )
         )
+        VAULT_READS.labels("referrals", reader.partner, purpose.value).inc()
 
     async def read(
         self,

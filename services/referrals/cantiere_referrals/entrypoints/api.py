@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from cantiere_events import Audience, Producer
 from cantiere_runtime.asyncapi import install_asyncapi
 from cantiere_runtime.logging import configure_logging
+from cantiere_runtime.metrics import install_metrics
 from cantiere_runtime.signin import install_sign_in
 from cantiere_runtime.webapp import base_app
 from fastapi import FastAPI
@@ -67,6 +68,7 @@ def create_app(settings: Settings, *, connect_nats: bool = True) -> FastAPI:
         app, service=Producer.REFERRALS, consumes=[(Producer.PLACEMENTS, Audience.PUBLIC)], server_url=settings.nats.url
     )
     app.include_router(router)
+    install_metrics(app, token=settings.metrics_token, production=settings.environment == "production")
     install_sign_in(app, settings)
     install_referrals_pages(app, settings)
     return app
