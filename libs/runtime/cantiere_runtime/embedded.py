@@ -117,6 +117,7 @@ class EmbeddedSystem:
     processes: list[tuple[ServicePlan, subprocess.Popen[bytes]]] = field(default_factory=list)
     nats: NatsServer | None = None
     idp: subprocess.Popen[bytes] | None = None
+    service_env: dict[str, str] = field(default_factory=dict)  # more CANTIERE_* settings for every service
 
     @property
     def idp_url(self) -> str:
@@ -160,6 +161,8 @@ class EmbeddedSystem:
                 "CANTIERE_OIDC_ISSUERS": json.dumps(dev_issuers(territory, plan, self.idp_url)),
                 "CANTIERE_PUBLIC_URL": plan.url,
                 "CANTIERE_LOG_FORMAT": "json",
+                "CANTIERE_DEV_CLOCK": "true",  # development: the simulator's clock (cantiere_runtime.clock)
+                **self.service_env,
                 **plan.extra_env,
             }
             log = open(self.data_dir / "log" / f"{plan.label.replace(' ', '-')}.log", "ab")  # noqa: SIM115

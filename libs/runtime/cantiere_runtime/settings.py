@@ -56,6 +56,8 @@ class ServiceSettings(BaseSettings):
     environment: Literal["development", "test", "production"] = "development"
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: str = "INFO"
+    # Development only: take "now" from the simulated clock on NATS (cantiere_runtime.clock); refused in production.
+    dev_clock: bool = False
 
     @classmethod
     def settings_customise_sources(
@@ -86,6 +88,11 @@ class ServiceSettings(BaseSettings):
         """Refuse to run in production with the development identity provider, test keys or a shared secret."""
         if self.environment != "production":
             return
+        if self.dev_clock:
+            raise ValueError(
+                "L'orologio simulato è solo per lo sviluppo / CANTIERE_DEV_CLOCK is for development only: "
+                "in production every event takes the real time"
+            )
         problems = [problem for issuer in self.oidc_issuers for problem in issuer.production_problems()]
         if not self.oidc_issuers:
             problems.append("CANTIERE_OIDC_ISSUERS must name the partner's identity provider")
