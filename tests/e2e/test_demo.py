@@ -169,7 +169,9 @@ async def placements_as_played(data_dir: Path, record: dict[str, Any], programme
 
 async def nothing_planted(data_dir: Path, nats_port: int, programme: Programme) -> None:
     planted = [v for p in programme.people for v in p.planted_values()]
-    for _stream, subject, data, headers in await bus_messages(f"nats://127.0.0.1:{nats_port}"):
+    messages = await bus_messages(f"nats://127.0.0.1:{nats_port}")
+    assert len(messages) > 300, len(messages)  # the whole programme went over the bus
+    for _stream, subject, data, headers in messages:
         text = " ".join([subject, data.decode("utf-8", "replace"), *map(str, headers.items())])
         assert not leaks(text, planted), subject
     for person in programme.people:

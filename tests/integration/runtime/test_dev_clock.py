@@ -61,6 +61,7 @@ async def test_a_service_on_the_development_clock_stamps_its_events_with_the_sim
             await _followed(instance, later)
             assert instance.runtime.clock() == PILOT_DAY + timedelta(days=40)
     finally:
+        await nc.jetstream().delete_key_value(DEV_CLOCK_BUCKET)  # other tests share this server
         await nc.close()
 
 
@@ -76,6 +77,7 @@ async def test_a_service_without_the_development_clock_keeps_the_real_time_whate
             stamped = await _occurred_at(instance, person_id)
             assert abs(stamped - datetime.now(UTC)) < timedelta(minutes=5)
     finally:
+        await nc.jetstream().delete_key_value(DEV_CLOCK_BUCKET)
         await nc.close()
 
 
