@@ -94,16 +94,20 @@ class _Planner:
         paths = [DECLINED] * s.declined + [WITHDRAWN] * s.withdrawn_and_erased + [NO_PLACEMENT] * s.no_placement
         paths += [PLACED] * (len(slots) - len(paths))
         rng.shuffle(paths)
-        people = []
+        people: list[Person] = []
         for n, (municipality, path) in enumerate(zip(slots, paths, strict=True), start=1):
             female = rng.random() < 0.9
-            first, surname = invented_name(rng, female)
             districts = [d.code for d in self.t.municipality(municipality).districts]
-            people.append(Person(
-                n, municipality, rng.choice(districts) if districts else None, first, surname,
-                birth_date(rng, s.referrals_from), female, rng.choice(CATEGORIES), rng.choice(SERVICES),
-                rng.random() < s.contact_consent_rate, path,
-            ))  # fmt: skip
+            while True:  # one tax code, one person: the municipality refuses a code registered twice
+                first, surname = invented_name(rng, female)
+                person = Person(
+                    n, municipality, rng.choice(districts) if districts else None, first, surname,
+                    birth_date(rng, s.referrals_from), female, rng.choice(CATEGORIES), rng.choice(SERVICES),
+                    rng.random() < s.contact_consent_rate, path,
+                )  # fmt: skip
+                if person.tax_code not in {p.tax_code for p in people}:
+                    break
+            people.append(person)
         return self.pair(people)
 
     def pair(self, people: list[Person]) -> list[Person]:
