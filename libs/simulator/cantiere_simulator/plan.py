@@ -277,9 +277,8 @@ class _Planner:
         referred_on = dict(zip([p.n for p in people], days, strict=True))
         authors = {p.n for p in people if p.category == "author_of_violence" and p.keep_apart_from}
         for p in sorted(people, key=lambda p: (p.n in authors, p.n)):
-            if p.n in authors:  # referred some weeks after the person they must be kept apart from
-                victim = p.keep_apart_from[0]
-                referred_on[p.n] = max(referred_on[p.n], referred_on[victim] + timedelta(days=20))
+            if p.n in authors:  # referred some weeks after the person they must be kept apart from (still placed)
+                referred_on[p.n] = referred_on[p.keep_apart_from[0]] + timedelta(days=20)
             self.journey(p, referred_on[p.n], hosts, people)
         steps = sorted(self.steps, key=lambda st: (st.day, st.order))
         return Programme(people, hosts, steps, self.tally)

@@ -59,6 +59,11 @@ def test_people_kept_apart_are_never_planned_at_one_host_and_the_second_is_first
         assert not hosts[victim] & hosts[author]
         refused = [s for s in programme.steps if s.kind == "propose_refused" and s.person == author]
         assert len(refused) == 1 and refused[0].host in hosts[victim]
+        # ... while the person to keep apart from is there: proposed at that host, and not yet completed
+        proposed = next(s.day for s in programme.steps if s.kind == "propose" and s.host == refused[0].host
+                        and s.person == victim)  # fmt: skip
+        completed = next(s.day for s in programme.steps if s.kind == "complete" and s.person == victim)
+        assert proposed < refused[0].day < completed
 
 
 def test_each_persons_steps_come_in_the_order_a_path_takes() -> None:
