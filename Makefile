@@ -13,7 +13,7 @@ FAULT_ROUNDS ?= 5
 DEMO ?= 1
 DEMO_SCALE ?= 1
 
-.PHONY: venv up test faults check lint typecheck bench catalogue compose secrets translations bootstrap-italia clean
+.PHONY: venv up simulate-scale test faults check lint typecheck bench catalogue compose secrets translations bootstrap-italia clean
 
 venv: $(STAMP)
 
@@ -31,6 +31,15 @@ up: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest
+
+# Scale mode: N invented municipalities x M years through the real services (development only), rates at the end.
+MUNICIPALITIES ?= 20
+YEARS ?= 2
+PER_YEAR ?= 2
+simulate-scale: $(STAMP)
+	rm -rf var/scale
+	$(BIN)/cantiere-simulate scale --municipalities $(MUNICIPALITIES) --years $(YEARS) --per-year $(PER_YEAR) \
+	  --data-dir var/scale --nats-port $(NATS_PORT)
 
 # The fault suite alone, each fault repeated FAULT_ROUNDS times (`make test` runs it once each).
 faults: $(STAMP)

@@ -156,13 +156,15 @@ def dev_idp(
     data_dir: Annotated[Path, typer.Option(help="Where the provider keeps its keys (idp/)")] = Path("var"),
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option(envvar="CANTIERE_DEV_IDP_PORT")] = 8900,
+    territory_file: Annotated[Path | None, typer.Option(help="A territory YAML file instead of a shipped one")] = None,
 ) -> None:
     """Serve the development identity provider: one OpenID Connect issuer per partner, demo users. Never production."""
     from cantiere_runtime.identity.dev_provider import ProductionRefused, serve
-    from cantiere_runtime.territory import territory_by_code
+    from cantiere_runtime.territory import load_territory, territory_by_code
 
+    terr = load_territory(territory_file) if territory_file else territory_by_code(territory)
     try:
-        serve(territory_by_code(territory), data_dir.resolve(), host, port)
+        serve(terr, data_dir.resolve(), host, port)
     except ProductionRefused as exc:
         typer.echo(f"Rifiutato in produzione / refused in production: {exc}", err=True)
         raise typer.Exit(2) from None

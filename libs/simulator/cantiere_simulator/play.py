@@ -76,6 +76,7 @@ class Player:
     placement_id: dict[str, str] = field(default_factory=dict)
     ends_on: dict[str, str] = field(default_factory=dict)
     allowance_cents: int = 45000
+    requests: int = 0  # HTTP requests made (the scale mode's rates)
 
     def __post_init__(self) -> None:
         t = self.territory
@@ -135,6 +136,7 @@ class Player:
     async def call(self, method: str, url: str, headers: dict[str, str], body: Any = None, expect: int = 200) -> Any:
         for _ in range(200):
             answer = await self.http.request(method, url, json=body, headers=headers)
+            self.requests += 1
             # 503: the service waits for the bus (safety intake not yet flowing); 409 conflict: another step of
             # the same day changed the same host or case meanwhile. Both pass on: try again.
             busy = answer.status_code == 503 or (answer.status_code == 409 and _concurrent(answer))
