@@ -41,7 +41,9 @@ def up(
     system = EmbeddedSystem(
         data_dir=data_dir.resolve(), territory_code=terr.code, nats_port=nats_port, idp_port=idp_port
     )
-    simulation = _demo(terr, system.data_dir, demo_scale) if demo else None
+    # A data folder the demo was played into keeps the demo's territory, with or without --no-demo this time.
+    played = (system.data_dir / "demo-played.json").exists()
+    simulation = _demo(terr, system.data_dir, demo_scale) if demo or played else None
     if simulation is not None:
         system.service_env["CANTIERE_TERRITORY_FILE"] = str(simulation[1])
     stop = threading.Event()
@@ -67,7 +69,7 @@ def up(
             typer.echo("API: `cantiere token --role ROLE --partner PARTNER` firma un token di sviluppo")
         if failed:
             typer.echo(f"{failed} service(s) not healthy: check the logs under {data_dir / 'log'}", err=True)
-        elif simulation is not None:  # in a thread, so that Ctrl-C stops everything while the demo plays
+        elif simulation is not None and demo:  # in a thread, so that Ctrl-C stops everything while the demo plays
             player = threading.Thread(
                 target=_play, args=(terr, simulation[0], system.data_dir, nats.url, system.idp_url), daemon=True
             )
@@ -105,7 +107,8 @@ def _play(terr: Any, scenario: Any, data_dir: Path, nats_url: str, idp_url: str)
     from cantiere_simulator.play import SimulationFailed
 
     if already_played(data_dir):
-        typer.echo("demo: già caricata / already played (make clean, or another --data-dir, to play it again)")
+        typer.echo(f"demo: già caricata / already played ({already_played(data_dir)}; make clean, or another "
+                   "--data-dir, to play it again)")  # fmt: skip
         return
     typer.echo(f"demo: {terr.name}, seme / seed {scenario.seed}, {scenario.people} persone segnalate / referred")
     try:

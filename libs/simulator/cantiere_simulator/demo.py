@@ -69,8 +69,12 @@ class Played:
         return cls(scenario.seed, programme.last_day, sum(t.referred.values()), sum(t.started.values()))
 
 
-def already_played(data_dir: Path) -> bool:
-    return (data_dir / PLAYED).exists()
+def already_played(data_dir: Path) -> str | None:
+    """Whether the demo was played into this data folder: "played", "interrupted" (never twice), or None."""
+    path = data_dir / PLAYED
+    if not path.exists():
+        return None
+    return "played" if json.loads(path.read_text()).get("status") == "played" else "interrupted"
 
 
 def play_demo(
@@ -88,9 +92,11 @@ def play_demo(
         programme, territory, services or embedded_services(territory), DevTokens(territory, data_dir, idp_url),
         nats_url, progress or (lambda *_: None), allowance_cents=scenario.monthly_allowance_cents,
     )  # fmt: skip
+    # Marked before the first step: an interrupted demo is never played again on top of itself.
+    (data_dir / PLAYED).write_text(json.dumps({"status": "playing", "seed": scenario.seed}))
     asyncio.run(player.run())
     played = Played.of(scenario, programme)
-    record = {**played.__dict__, "last_day": played.last_day.isoformat()}
+    record = {"status": "played", **played.__dict__, "last_day": played.last_day.isoformat()}
     # The placements as the consortium numbered them (pseudonymous ids), for the checks of what was played.
     record["placements"] = player.placement_id
     (data_dir / PLAYED).write_text(json.dumps(record, indent=1))

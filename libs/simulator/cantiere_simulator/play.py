@@ -80,8 +80,9 @@ class Player:
 
     def __post_init__(self) -> None:
         t = self.territory
-        self.operator = self.tokens.headers(Role.PLACEMENT_OPERATOR, t.partners.consortium.code, "sim-operator-1")
-        self.officer = self.tokens.headers(Role.EMPLOYMENT_OFFICER, t.partners.employment_centre.code, "sim-cpi-1")
+        # The partners' demo users of the sign-in act, so their pages show the demo's cases as their own.
+        self.operator = self.tokens.as_demo_user(Role.PLACEMENT_OPERATOR, t.partners.consortium.code)
+        self.officer = self.tokens.as_demo_user(Role.EMPLOYMENT_OFFICER, t.partners.employment_centre.code)
         self.people = {p.n: p for p in self.programme.people}
         self.hosts = {h.n: h for h in self.programme.hosts}
 
@@ -152,8 +153,9 @@ class Player:
         return answer.json() if answer.content and "json" in answer.headers.get("content-type", "") else None
 
     def worker(self, n: int, role: Role = Role.SOCIAL_WORKER) -> dict[str, str]:
-        municipality = self.people[n].municipality
-        return self.tokens.headers(role, municipality, f"sim-{role.value}-{municipality}")
+        person = self.people[n]
+        district = person.district if role is Role.SOCIAL_WORKER else None  # Bari's: the district's social worker
+        return self.tokens.as_demo_user(role, person.municipality, district)
 
     def referrals(self, n: int, path: str = "") -> str:
         return f"{self.services.referrals[self.people[n].municipality]}/people/{self.person_id[n]}{path}"
