@@ -116,6 +116,9 @@ def _play(terr: Any, scenario: Any, data_dir: Path, nats_url: str, idp_url: str)
     except SimulationFailed as exc:  # the services stay up: what was played is there, the logs say the rest
         typer.echo(f"demo: interrotta / stopped: {exc}", err=True)
         return
+    except Exception as exc:  # e.g. a connection lost: said in one line, the services stay up
+        typer.echo(f"demo: interrotta / stopped: {type(exc).__name__}", err=True)
+        return
     referred, started = sum(programme.tally.referred.values()), sum(programme.tally.started.values())
     typer.echo(
         f"demo: fatto / done: {referred} segnalate, {started} tirocini avviati; "

@@ -92,7 +92,9 @@ class Player:
         steps = self.programme.steps
         played = self.programme.steps[0].day
         try:
-            async with httpx.AsyncClient(timeout=30) as self.http:
+            # Idle connections are dropped before the services' keep-alive ends (5 s), never reused as it closes.
+            limits = httpx.Limits(keepalive_expiry=1.0)
+            async with httpx.AsyncClient(timeout=60, limits=limits) as self.http:
                 done = 0
                 for played, todays in groupby(steps, key=lambda s: s.day):
                     await self.wait_clock(await set_dev_clock(js, moment(played)))
