@@ -20,6 +20,10 @@ from cantiere_simulator.scenario import Scenario
 
 SECTORS = ["56.10.11", "47.11", "88.10", "81.21", "10.71", "96.01", "55.10", "82.99"]
 CATEGORIES = ["domestic_violence", "gender_based_violence", "stalking", "sexual_violence", "witnessed_violence"]
+# What a placement's state is after a step (the consortium's own names); other steps leave it as it is.
+PLACEMENT_STATUS = {"propose": "proposed", "reject": "rejected", "agree": "agreed", "start": "running",
+                    "suspend": "suspended", "resume": "running", "interrupt": "interrupted",
+                    "complete": "completed", "close_case": "closed"}  # fmt: skip
 SERVICES = ["anti_violence_centre", "anti_violence_centre", "shelter", "social_services", "law_enforcement"]
 
 
@@ -189,7 +193,6 @@ class _Planner:
             self.step(proposal, "propose", p.n, first, key=f"{p.n}-1", hours=hours)
             self.step(proposal + timedelta(days=4), "reject", p.n, first, key=f"{p.n}-1",
                       party=self.rng.choice(["person", "host"]), reason="schedule_does_not_fit")  # fmt: skip
-            t.placement_status[f"{p.n}-1"] = "rejected"
             self.at_host[first].discard(p.n)
             proposal += timedelta(days=10)
             key = 2
@@ -244,7 +247,6 @@ class _Planner:
             self.step(told, "interrupt", p.n, host, key=key, interrupted_on=stop, reason=reason, initiator=initiator)
             self.step(told + timedelta(days=10), "close_case", p.n, host, key=key, reason="internship_interrupted")
             self.step(told + timedelta(days=20), "close_referral", p.n, reason="other")
-            t.placement_status[key] = "closed"
             return
         outcome = rng.choices(list(s.outcomes), weights=list(s.outcomes.values()))[0]
         done = max(end, closed_last) + timedelta(days=1)  # once the last month's attendance is closed
@@ -260,7 +262,6 @@ class _Planner:
             self.step(done + timedelta(days=20), "withdraw_consent", p.n, scope="share_contact_details")
         if p.n in self.statistics_withdrawn:
             self.step(done + timedelta(days=25), "withdraw_consent", p.n, scope="aggregate_statistics")
-        t.placement_status[key] = "closed"
 
     def plan(self) -> Programme:
         s = self.s
@@ -281,6 +282,11 @@ class _Planner:
                 referred_on[p.n] = referred_on[p.keep_apart_from[0]] + timedelta(days=20)
             self.journey(p, referred_on[p.n], hosts, people)
         steps = sorted(self.steps, key=lambda st: (st.day, st.order))
+        if s.play_until is not None:  # the programme as it stands on that day: later steps are left to people
+            steps = [st for st in steps if st.day <= s.play_until]
+        for step in steps:  # each placement's state after the last step that changes it
+            if step.kind in PLACEMENT_STATUS and "key" in step.data:
+                self.tally.placement_status[step.data["key"]] = PLACEMENT_STATUS[step.kind]
         return Programme(people, hosts, steps, self.tally)
 
 

@@ -68,6 +68,7 @@ def scale_scenario(territory: dict[str, Any], per_year: int, years: int, seed: i
             "no_placement": people // 30,
             "keep_apart_pairs": max(1, people // 40),
             "demo_programme_end": None,
+            "play_until": None,
         }
     )
 

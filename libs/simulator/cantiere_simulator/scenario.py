@@ -58,6 +58,7 @@ class Scenario(BaseModel):
     contact_consent_withdrawals: int = 0
     statistics_consent_withdrawals: int = 0
     demo_programme_end: date | None = None
+    play_until: date | None = None  # the last day played: later steps (follow-ups due then) are left to people
 
     @property
     def people(self) -> int:
