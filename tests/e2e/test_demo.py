@@ -48,7 +48,7 @@ PORTS = (8100, 8200, 8300, 8301, 8302, 8900)
 def cantiere_up(data_dir: Path, nats_port: int) -> Iterator[tuple[subprocess.Popen[str], list[str]]]:
     """`cantiere up` with the demo, read until it says Ctrl-C stops it; SIGINT afterwards."""
     command = [str(Path(sys.executable).parent / "cantiere"), "up", "--data-dir", str(data_dir),
-               "--nats-port", str(nats_port), "--demo-scale", str(SCALE)]  # fmt: skip
+               "--nats-port", str(nats_port), "--demo-scale", str(SCALE), "--timeout", "180"]  # fmt: skip
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines: list[str] = []
     try:

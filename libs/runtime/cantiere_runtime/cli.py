@@ -23,7 +23,7 @@ def up(
     idp_port: Annotated[
         int, typer.Option(envvar="CANTIERE_DEV_IDP_PORT", help="Port of the development identity provider")
     ] = 8900,
-    timeout: Annotated[float, typer.Option(help="Seconds to wait for every service to be healthy")] = 30.0,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for every service to be healthy")] = 60.0,
     demo: Annotated[
         bool, typer.Option(help="Play the territory's simulated programme once (the pilot), then run live")
     ] = True,
