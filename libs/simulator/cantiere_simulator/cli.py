@@ -84,7 +84,7 @@ def scale(
             typer.echo(f"\nscale: interrotta / stopped: {exc}", err=True)
         seconds = time.monotonic() - started
         events = asyncio.run(public_events(nats.url))
-        typer.echo("\n" + Rates(len(programme.steps), player.requests, events, seconds).line(municipalities, years))
+        typer.echo("\n" + Rates(player.done, player.requests, events, seconds).line(municipalities, years))
     finally:
         system.stop()
 

@@ -77,6 +77,7 @@ class Player:
     ends_on: dict[str, str] = field(default_factory=dict)
     allowance_cents: int = 45000
     requests: int = 0  # HTTP requests made (the scale mode's rates)
+    done: int = 0  # steps played
 
     def __post_init__(self) -> None:
         t = self.territory
@@ -99,6 +100,7 @@ class Player:
                 for played, todays in groupby(steps, key=lambda s: s.day):
                     await self.wait_clock(await set_dev_clock(js, moment(played)))
                     done += await self.play_day(list(todays))
+                    self.done = done
                     self.progress(done, len(steps), played)
         finally:
             if leave_clock_running:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from cantiere_runtime.rules import RuleSet
 from cantiere_runtime.territory import TERRITORIES_DIR, load_territory
 
 from cantiere_simulator.scenario import Scenario, load_scenario, scenario_path
@@ -49,8 +50,9 @@ def scale_territory(municipalities: int, years: int, start: date) -> dict[str, A
     return dict(base)
 
 
-def scale_scenario(territory: dict[str, Any], per_year: int, years: int, seed: int) -> Scenario:
-    """The pilot's scenario, stretched: ``per_year`` people a year from each municipality, over ``years``."""
+def scale_scenario(territory: dict[str, Any], per_year: int, years: int, seed: int, rules: RuleSet) -> Scenario:
+    """The pilot's scenario, stretched: ``per_year`` people a year from each municipality, over ``years``, under
+    the rule set in force (its highest minimum allowance; extensions only where it allows them)."""
     pilot = load_scenario(scenario_path("bari-pilot"))
     start: date = territory["programme_period"]["start"]
     people = per_year * years * len(territory["municipalities"])
@@ -69,6 +71,9 @@ def scale_scenario(territory: dict[str, Any], per_year: int, years: int, seed: i
             "keep_apart_pairs": max(1, people // 40),
             "demo_programme_end": None,
             "play_until": None,
+            "months": min(pilot.months, rules.max_duration_months),
+            "monthly_allowance_cents": max(step.cents for step in rules.min_monthly_allowance_cents),
+            "extension_rate": pilot.extension_rate if rules.max_extension_days >= 30 else 0.0,
         }
     )
 
@@ -99,8 +104,8 @@ def write_scale_files(
     path = data_dir / "scale" / f"{territory['code']}.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(territory, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    load_territory(path)
-    return path, scale_scenario(territory, per_year, years, seed)
+    rules = load_territory(path).rule_set_on(territory["programme_period"]["start"])
+    return path, scale_scenario(territory, per_year, years, seed, rules)
 
 
 async def public_events(nats_url: str) -> int:
