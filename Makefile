@@ -5,13 +5,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-PACKAGES := libs/events libs/runtime libs/web services/referrals services/placements services/monitoring
+PACKAGES := libs/events libs/runtime libs/web libs/simulator services/referrals services/placements services/monitoring
 DEPS := requirements-dev.txt $(addsuffix /pyproject.toml,$(PACKAGES))
 TERRITORY ?= bari-pilot
 NATS_PORT ?= 4322
 FAULT_ROUNDS ?= 5
+DEMO ?= 1
+DEMO_SCALE ?= 1
 
-.PHONY: venv up test faults check lint typecheck bench catalogue compose secrets translations bootstrap-italia clean
+.PHONY: venv up simulate-scale test faults check lint typecheck bench catalogue compose secrets translations bootstrap-italia clean
 
 venv: $(STAMP)
 
@@ -25,10 +27,19 @@ $(STAMP): $(DEPS)
 	@touch $@
 
 up: $(STAMP)
-	$(BIN)/cantiere up --territory $(TERRITORY) --nats-port $(NATS_PORT)
+	$(BIN)/cantiere up --territory $(TERRITORY) --nats-port $(NATS_PORT) $(if $(filter 0,$(DEMO)),--no-demo,--demo-scale $(DEMO_SCALE))
 
 test: $(STAMP)
 	$(BIN)/pytest
+
+# Scale mode: N invented municipalities x M years through the real services (development only), rates at the end.
+MUNICIPALITIES ?= 20
+YEARS ?= 2
+PER_YEAR ?= 2
+simulate-scale: $(STAMP)
+	rm -rf var/scale
+	$(BIN)/cantiere-simulate scale --municipalities $(MUNICIPALITIES) --years $(YEARS) --per-year $(PER_YEAR) \
+	  --data-dir var/scale --nats-port $(NATS_PORT)
 
 # The fault suite alone, each fault repeated FAULT_ROUNDS times (`make test` runs it once each).
 faults: $(STAMP)
@@ -41,7 +52,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy libs/events/cantiere_events libs/runtime/cantiere_runtime libs/web/cantiere_web services/referrals/cantiere_referrals services/placements/cantiere_placements services/monitoring/cantiere_monitoring
+	$(BIN)/mypy libs/events/cantiere_events libs/runtime/cantiere_runtime libs/web/cantiere_web libs/simulator/cantiere_simulator services/referrals/cantiere_referrals services/placements/cantiere_placements services/monitoring/cantiere_monitoring
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench

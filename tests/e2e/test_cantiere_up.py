@@ -26,14 +26,14 @@ def _port_open(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
-def test_up_starts_every_service_healthy_and_ctrl_c_leaves_no_process(tmp_path: Path) -> None:
+def test_up_without_the_demo_starts_every_service_healthy_and_ctrl_c_leaves_no_process(tmp_path: Path) -> None:
     busy = [p for p in (8100, 8200, 8300) if _port_open(p)]
     if busy:
         pytest.skip(f"ports {busy} are taken on this machine: cantiere up uses fixed default ports")
     nats_port = free_port()
     cantiere = Path(sys.executable).parent / "cantiere"
     proc = subprocess.Popen(
-        [str(cantiere), "up", "--data-dir", str(tmp_path / "var"), "--nats-port", str(nats_port)],
+        [str(cantiere), "up", "--data-dir", str(tmp_path / "var"), "--nats-port", str(nats_port), "--no-demo"],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -65,6 +65,7 @@ def test_up_starts_every_service_healthy_and_ctrl_c_leaves_no_process(tmp_path: 
         names = [line.split()[1 if line.startswith("referrals") else 0] for line in service_lines]
         metrics_answer_on_every_service(dict(zip(names, ports, strict=True)))
         assert any(line.startswith("identity (development)") and line.endswith(" ok") for line in lines)
+        assert not [line for line in lines if line.startswith("demo")], "--no-demo (make up DEMO=0) plays nothing"
         signed_in_through_the_development_provider(tmp_path / "var")
     finally:
         proc.send_signal(signal.SIGINT)

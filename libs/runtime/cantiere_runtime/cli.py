@@ -4,10 +4,11 @@ mint development tokens."""
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import signal
 import threading
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -22,9 +23,17 @@ def up(
     idp_port: Annotated[
         int, typer.Option(envvar="CANTIERE_DEV_IDP_PORT", help="Port of the development identity provider")
     ] = 8900,
-    timeout: Annotated[float, typer.Option(help="Seconds to wait for every service to be healthy")] = 30.0,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for every service to be healthy")] = 60.0,
+    demo: Annotated[
+        bool, typer.Option(help="Play the territory's simulated programme once (the pilot), then run live")
+    ] = True,
+    demo_scale: Annotated[float, typer.Option(help="Fewer people in the demo, for a quicker run (0.3: a third)")] = 1.0,
 ) -> None:
-    """Start NATS with JetStream, declare the streams, the development sign-in, every service; Ctrl-C stops all."""
+    """Start NATS with JetStream, declare the streams, the development sign-in, every service; Ctrl-C stops all.
+
+    With the demo (default), the territory's scenario is played once through the real APIs on the development
+    clock; the clock then keeps running from the last simulated day (see README: the demo and the clock).
+    """
     from cantiere_runtime.embedded import EmbeddedSystem, plan_services
     from cantiere_runtime.territory import territory_by_code
 
@@ -32,6 +41,11 @@ def up(
     system = EmbeddedSystem(
         data_dir=data_dir.resolve(), territory_code=terr.code, nats_port=nats_port, idp_port=idp_port
     )
+    # A data folder the demo was played into keeps the demo's territory, with or without --no-demo this time.
+    played = (system.data_dir / "demo-played.json").exists()
+    simulation = _demo(terr, system.data_dir, demo_scale) if demo or played else None
+    if simulation is not None:
+        system.service_env["CANTIERE_TERRITORY_FILE"] = str(simulation[1])
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
@@ -53,14 +67,63 @@ def up(
             first = system.processes[0][0].url
             typer.echo(f"Accesso / sign in: {first}/accedi (e /accedi di ogni servizio): scegli un utente dimostrativo")
             typer.echo("API: `cantiere token --role ROLE --partner PARTNER` firma un token di sviluppo")
-        typer.echo(f"Territorio {terr.name}: {len(system.processes)} servizi. Ctrl-C per fermare tutto.")
         if failed:
             typer.echo(f"{failed} service(s) not healthy: check the logs under {data_dir / 'log'}", err=True)
+        elif simulation is not None and demo:  # in a thread, so that Ctrl-C stops everything while the demo plays
+            player = threading.Thread(
+                target=_play, args=(terr, simulation[0], system.data_dir, nats.url, system.idp_url), daemon=True
+            )
+            player.start()
+            while player.is_alive() and not stop.wait(0.2):
+                pass
+        typer.echo(f"Territorio {terr.name}: {len(system.processes)} servizi. Ctrl-C per fermare tutto.")
         stop.wait()
     finally:
         typer.echo("Arresto in corso / stopping...")
         system.stop()
         typer.echo("Fermato. Nessun processo rimasto / stopped, no process left.")
+
+
+def _demo(terr: Any, data_dir: Path, scale: float) -> tuple[Any, Path] | None:
+    """The demo's scenario and its territory file (the programme period extended to the demo's), if any."""
+    if importlib.util.find_spec("cantiere_simulator") is None:
+        return None
+    from cantiere_simulator.demo import demo_scenario, demo_territory_text
+
+    from cantiere_runtime.territory import TERRITORIES_DIR
+
+    scenario = demo_scenario(terr, scale)
+    if scenario is None:
+        return None
+    path = data_dir / "demo" / "territory.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(demo_territory_text(TERRITORIES_DIR / f"{terr.code}.yaml", scenario), encoding="utf-8")
+    return scenario, path
+
+
+def _play(terr: Any, scenario: Any, data_dir: Path, nats_url: str, idp_url: str) -> None:
+    """Play the demo once per data folder, showing progress; a second `up` finds it played and carries on."""
+    from cantiere_simulator.demo import already_played, play_demo, printer
+    from cantiere_simulator.play import SimulationFailed
+
+    if already_played(data_dir):
+        typer.echo(f"demo: già caricata / already played ({already_played(data_dir)}; make clean, or another "
+                   "--data-dir, to play it again)")  # fmt: skip
+        return
+    typer.echo(f"demo: {terr.name}, seme / seed {scenario.seed}, {scenario.people} persone segnalate / referred")
+    try:
+        programme = play_demo(terr, scenario, data_dir, nats_url, idp_url, printer(typer.echo))
+    except SimulationFailed as exc:  # the services stay up: what was played is there, the logs say the rest
+        typer.echo(f"demo: interrotta / stopped: {exc}", err=True)
+        return
+    except Exception as exc:  # e.g. a connection lost: said in one line, the services stay up
+        typer.echo(f"demo: interrotta / stopped: {type(exc).__name__}", err=True)
+        return
+    referred, started = sum(programme.tally.referred.values()), sum(programme.tally.started.values())
+    typer.echo(
+        f"demo: fatto / done: {referred} segnalate, {started} tirocini avviati; "
+        f"l'orologio continua dal {programme.last_day.isoformat()} / the clock runs on from the last simulated day"
+    )
 
 
 async def _declare(url: str) -> None:
@@ -105,13 +168,15 @@ def dev_idp(
     data_dir: Annotated[Path, typer.Option(help="Where the provider keeps its keys (idp/)")] = Path("var"),
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option(envvar="CANTIERE_DEV_IDP_PORT")] = 8900,
+    territory_file: Annotated[Path | None, typer.Option(help="A territory YAML file instead of a shipped one")] = None,
 ) -> None:
     """Serve the development identity provider: one OpenID Connect issuer per partner, demo users. Never production."""
     from cantiere_runtime.identity.dev_provider import ProductionRefused, serve
-    from cantiere_runtime.territory import territory_by_code
+    from cantiere_runtime.territory import load_territory, territory_by_code
 
+    terr = load_territory(territory_file) if territory_file else territory_by_code(territory)
     try:
-        serve(territory_by_code(territory), data_dir.resolve(), host, port)
+        serve(terr, data_dir.resolve(), host, port)
     except ProductionRefused as exc:
         typer.echo(f"Rifiutato in produzione / refused in production: {exc}", err=True)
         raise typer.Exit(2) from None

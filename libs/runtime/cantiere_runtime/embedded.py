@@ -117,6 +117,13 @@ class EmbeddedSystem:
     processes: list[tuple[ServicePlan, subprocess.Popen[bytes]]] = field(default_factory=list)
     nats: NatsServer | None = None
     idp: subprocess.Popen[bytes] | None = None
+    service_env: dict[str, str] = field(default_factory=dict)  # more CANTIERE_* settings for every service
+    territory_file: Path | None = None  # a territory outside the shipped ones (the simulator's scale mode)
+
+    def territory(self) -> Territory:
+        from cantiere_runtime.territory import load_territory, territory_by_code
+
+        return load_territory(self.territory_file) if self.territory_file else territory_by_code(self.territory_code)
 
     @property
     def idp_url(self) -> str:
@@ -135,6 +142,8 @@ class EmbeddedSystem:
         log = open(self.data_dir / "log" / "dev-idp.log", "ab")  # noqa: SIM115
         command = [sys.executable, "-m", "cantiere_runtime.cli", "dev-idp", "--territory", self.territory_code,
                    "--data-dir", str(self.data_dir), "--port", str(self.idp_port)]  # fmt: skip
+        if self.territory_file is not None:
+            command += ["--territory-file", str(self.territory_file)]
         self.idp = subprocess.Popen(command, stdout=log, stderr=log, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and self.idp.poll() is None:
@@ -144,10 +153,8 @@ class EmbeddedSystem:
         return False
 
     def start_services(self, plans: list[ServicePlan]) -> None:
-        from cantiere_runtime.territory import territory_by_code
-
         assert self.nats is not None
-        territory = territory_by_code(self.territory_code)
+        territory = self.territory()
         (self.data_dir / "db").mkdir(parents=True, exist_ok=True)
         for plan in plans:
             env = {
@@ -160,6 +167,9 @@ class EmbeddedSystem:
                 "CANTIERE_OIDC_ISSUERS": json.dumps(dev_issuers(territory, plan, self.idp_url)),
                 "CANTIERE_PUBLIC_URL": plan.url,
                 "CANTIERE_LOG_FORMAT": "json",
+                "CANTIERE_DEV_CLOCK": "true",  # development: the simulator's clock (cantiere_runtime.clock)
+                **({"CANTIERE_TERRITORY_FILE": str(self.territory_file)} if self.territory_file else {}),
+                **self.service_env,
                 **plan.extra_env,
             }
             log = open(self.data_dir / "log" / f"{plan.label.replace(' ', '-')}.log", "ab")  # noqa: SIM115

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import structlog
@@ -13,6 +14,7 @@ from nats.aio.client import Client
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cantiere_runtime.bus import connect
+from cantiere_runtime.clock import DevClock, system_clock
 from cantiere_runtime.db import create_engine
 from cantiere_runtime.migrate import Component, migrate
 from cantiere_runtime.projector import Checkpoints, LocalProjector, Progress, Projection
@@ -51,6 +53,7 @@ class ServiceRuntime:
     relay: OutboxRelay | None = field(default=None, init=False)
     local_projector: LocalProjector | None = field(default=None, init=False)
     stream_projectors: list[StreamProjector] = field(default_factory=list, init=False)
+    dev_clock: DevClock | None = field(default=None, init=False)
     _stop: asyncio.Event = field(default_factory=asyncio.Event, init=False)
     _tasks: list[asyncio.Task[Any]] = field(default_factory=list, init=False)
 
@@ -65,6 +68,11 @@ class ServiceRuntime:
             self._spawn(self.local_projector.run(self._stop), "local-projector")
         if connect_nats:
             self.nc = await connect(self.settings.nats, name=f"{self.name}-{self.settings.partner}")
+            if self.settings.dev_clock:
+                if self.settings.environment == "production":  # settings refuse it too: never in production
+                    raise ValueError("CANTIERE_DEV_CLOCK is for development only")
+                self.dev_clock = DevClock()
+                await self.dev_clock.follow(self.nc)
             labels = (self.name, self.settings.partner)
             self.relay = OutboxRelay(self.engine, self.nc, metric_labels=labels)
             self._spawn(self.relay.run(self._stop), "relay")
@@ -76,6 +84,10 @@ class ServiceRuntime:
                 self.stream_projectors.append(projector)
                 self._spawn(projector.run(self._stop), f"projector-{sub.durable}")
         log.info("service_started", service=self.name, partner=self.settings.partner)
+
+    def clock(self) -> datetime:
+        """Now, as this service's commands see it: the real time, or the development clock when one is followed."""
+        return self.dev_clock() if self.dev_clock is not None else system_clock()
 
     def _spawn(self, coro: Any, name: str) -> None:
         task = asyncio.create_task(coro, name=name)
@@ -130,6 +142,8 @@ class ServiceRuntime:
     async def stop(self) -> None:
         """Stop background work, then close NATS and the database."""
         self._stop.set()
+        if self.dev_clock is not None:
+            await self.dev_clock.stop()
         if self._tasks:
             _, pending = await asyncio.wait(self._tasks, timeout=5)
             for task in pending:

@@ -59,6 +59,8 @@ class ServiceSettings(BaseSettings):
     # Who may read GET /metrics: a Prometheus presenting this bearer token (a compose secret). Unset: anyone
     # outside production, nobody in production.
     metrics_token: SecretStr | None = None
+    # Development only: take "now" from the simulated clock on NATS (cantiere_runtime.clock); refused in production.
+    dev_clock: bool = False
 
     @classmethod
     def settings_customise_sources(
@@ -89,6 +91,11 @@ class ServiceSettings(BaseSettings):
         """Refuse to run in production with the development identity provider, test keys or a shared secret."""
         if self.environment != "production":
             return
+        if self.dev_clock:
+            raise ValueError(
+                "L'orologio simulato è solo per lo sviluppo / CANTIERE_DEV_CLOCK is for development only: "
+                "in production every event takes the real time"
+            )
         problems = [problem for issuer in self.oidc_issuers for problem in issuer.production_problems()]
         if not self.oidc_issuers:
             problems.append("CANTIERE_OIDC_ISSUERS must name the partner's identity provider")

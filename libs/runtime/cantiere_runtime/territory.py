@@ -343,8 +343,9 @@ def load_territory(path: Path, rule_sets: Mapping[str, RuleSet] | None = None) -
 
 
 def available_territories() -> list[str]:
-    """The codes of the territories shipped with Cantiere, sorted."""
-    return sorted(p.stem for p in TERRITORIES_DIR.glob("*.yaml"))
+    """The codes of the territories shipped with Cantiere, sorted (a ``<code>.scenario.yaml`` beside a territory
+    is the simulator's scenario for it, not a territory)."""
+    return sorted(p.stem for p in TERRITORIES_DIR.glob("*.yaml") if not p.name.endswith(".scenario.yaml"))
 
 
 @lru_cache(maxsize=16)

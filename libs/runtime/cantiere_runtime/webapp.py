@@ -108,6 +108,16 @@ def install_health(app: FastAPI) -> None:
     async def live() -> dict[str, str]:
         return {"status": "alive", "service": app.state.service_name}
 
+    @app.get("/dev/clock", include_in_schema=False)
+    async def dev_clock() -> JSONResponse:
+        # Development only (404 without CANTIERE_DEV_CLOCK): the simulator waits here until every service
+        # follows its last move of the clock; cheap, as it is asked before every simulated day.
+        runtimes = getattr(app.state, "runtimes", None) or [r for r in [getattr(app.state, "runtime", None)] if r]
+        clock = _dev_clock(runtimes)
+        if clock is None:
+            return JSONResponse({"error": "not_found", "message": "Non trovato.", "message_en": "Not found."}, 404)
+        return JSONResponse(clock)
+
     @app.get("/health", tags=["health"], summary="Readiness: NATS and database connectivity")
     async def health() -> JSONResponse:
         # One runtime per served partner (several in a process shared by the municipalities of an ambito).
@@ -133,10 +143,20 @@ def install_health(app: FastAPI) -> None:
             "database": "ok" if db_ok else "unreachable",
             "blocked_projections": blocked,  # fail-closed read models waiting for a fix (see the logs)
         }
+        if clock := _dev_clock(runtimes):
+            body["dev_clock"] = clock
         partners = getattr(app.state, "partners", None)
         if partners:
             body["partners"] = sorted(partners)
         return JSONResponse(body, status_code=200 if ok else 503)
+
+
+def _dev_clock(runtimes: Sequence[Any]) -> dict[str, object] | None:
+    """The development clock as the service follows it (the lowest revision of its runtimes), or None."""
+    clocks = [r.dev_clock for r in runtimes if getattr(r, "dev_clock", None) is not None]
+    if not clocks:
+        return None
+    return {**clocks[0].describe(), "revision": min(c.revision for c in clocks)}
 
 
 def base_app(

@@ -179,6 +179,7 @@ def build_referrals(settings: Settings, runtime: ServiceRuntime) -> Referrals:
         keys,
         settings.partner,
         districts=districts_of(settings),
+        clock=runtime.clock,
         on_commit=runtime.committed,
     )
 

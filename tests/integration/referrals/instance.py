@@ -65,13 +65,14 @@ async def running(
     *,
     nats: dict[str, Any] | None = None,
     follow_consortium: bool = True,
+    **more_settings: Any,
 ) -> AsyncIterator[Instance]:
     """Start an instance (migrations, relay, projectors, responder) and stop it afterwards.
 
     ``nats``: the whole NATS identity (url, user, password, inbox_prefix) instead of a bare URL;
     ``follow_consortium=False``: no projection of the consortium's events (e.g. on a leaf server).
     """
-    extra: dict[str, Any] = {"database_url": database_url} if database_url else {}
+    extra: dict[str, Any] = {"database_url": database_url, **more_settings} if database_url else {**more_settings}
     if nats is not None:
         extra["nats"] = {"url": nats_url, **nats}
     config = settings(tmp_path, partner, None if nats else nats_url, **extra)

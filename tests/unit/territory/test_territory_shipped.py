@@ -123,7 +123,12 @@ def test_the_rule_set_object_for_a_date_comes_from_the_rules_table():
 
 def test_the_yaml_files_live_inside_the_package_so_the_wheel_ships_them():
     assert TERRITORIES_DIR.parent.name == "cantiere_runtime"
-    assert sorted(p.name for p in TERRITORIES_DIR.glob("*.yaml")) == ["bari-pilot.yaml", "valdorsa-demo.yaml"]
+    assert sorted(p.name for p in TERRITORIES_DIR.glob("*.yaml")) == [
+        "bari-pilot.scenario.yaml",  # the simulator's scenario of the pilot, beside its territory
+        "bari-pilot.yaml",
+        "valdorsa-demo.yaml",
+    ]
+    assert available_territories() == ["bari-pilot", "valdorsa-demo"]
 
 
 def test_a_territory_loaded_from_any_path_equals_the_shipped_one():

@@ -20,8 +20,9 @@ from cantiere_placements.entrypoints.deps import Clock, install_domain_errors, u
 from cantiere_placements.entrypoints.pages import install_placements_pages
 
 
-def create_app(settings: Settings, *, referrals: ReferralsGateway | None = None, clock: Clock = utc_now) -> FastAPI:
-    """The FastAPI application of the placements service (tests may pass a referrals gateway and a clock)."""
+def create_app(settings: Settings, *, referrals: ReferralsGateway | None = None, clock: Clock | None = None) -> FastAPI:
+    """The FastAPI application of the placements service (tests may pass a referrals gateway and a clock; by
+    default the runtime's: the real time, or the development clock)."""
     settings.check_production()
     configure_logging(f"{SERVICE}-{settings.partner}", fmt=settings.log_format, level=settings.log_level)
     runtime = build_runtime(settings)
@@ -31,6 +32,7 @@ def create_app(settings: Settings, *, referrals: ReferralsGateway | None = None,
         await runtime.start()
         app.state.runtime = runtime
         app.state.wiring = wire(runtime, settings, referrals)
+        app.state.clock = clock or runtime.clock
         try:
             yield
         finally:
@@ -49,7 +51,7 @@ def create_app(settings: Settings, *, referrals: ReferralsGateway | None = None,
         consumes=[(Producer.REFERRALS, Audience.PUBLIC), (Producer.REFERRALS, Audience.RESTRICTED)],
         server_url=settings.nats.url,
     )
-    app.state.clock = clock
+    app.state.clock = clock or utc_now
     install_domain_errors(app)
     for module in (routes_candidates, routes_hosts, routes_placements, routes_views):
         app.include_router(module.router)

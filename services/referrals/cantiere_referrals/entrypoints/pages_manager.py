@@ -143,7 +143,7 @@ async def audit_trail_csv(request: Request, who: AuditReader, svc: Service) -> R
 async def retention_preview(request: Request, who: Manager, svc: Service) -> Response:
     """The retention command's dry run as a page: who would be erased as of a date; nothing is erased here."""
     form = Form(values=dict(request.query_params))
-    today = datetime.now(ROME).date()
+    today = svc.clock().astimezone(ROME).date()
     as_of = _day(form.text("al")) or today
     if form.text("al") and _day(form.text("al")) is None:
         form.add_error("al", gettext("Data non valida: usa il formato gg/mm/aaaa."))

@@ -1,0 +1,1 @@
+"""A seeded programme played through the services' real APIs, as the partners would, on the development clock."""
