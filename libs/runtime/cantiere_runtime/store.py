@@ -6,7 +6,7 @@ import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from cantiere_events import Actor, Envelope, Event, EventRegistry, Metadata, Producer, encode, uuid7, wrap
@@ -196,7 +196,9 @@ class EventStore:
             "subject": message.subject,
             "headers": message.headers,
             "data": message.data,
-            "created_at": ctx.now,
+            # Operational, not the event's time: the wall clock even under the development clock, so the relay's
+            # backlog age (/metrics) means the same thing in the demo as in production.
+            "created_at": datetime.now(UTC),
         }
 
     def _recorded(self, row: Any) -> Recorded:
