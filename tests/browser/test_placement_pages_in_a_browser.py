@@ -42,6 +42,20 @@ ANEMONE = Invented(11, "bari", "Anemone", "Trifogliati", date(1991, 5, 14), True
 CAMOMILLA = Invented(12, "bari", "Camomilla", "Rosmarinelli", date(1987, 8, 2), True, district="municipio-2")
 ALOE = Invented(13, "bari", "Aloe", "Girasolini", date(1980, 3, 3), False, district="municipio-3")
 TODAY = date.today()
+MONTHS_IT = [
+    "gennaio",
+    "febbraio",
+    "marzo",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "agosto",
+    "settembre",
+    "ottobre",
+    "novembre",
+    "dicembre",
+]
 
 
 @pytest.fixture
@@ -224,7 +238,7 @@ def test_a_host_tutor_fills_a_month_on_a_phone_and_the_ledger_exports_it(
     card.get_by_role("button", name="Chiudi il mese").click()
     flashed(phone, "Registro del mese chiuso")
     closed = phone.locator("section").filter(has_text="Camomilla").get_by_role("listitem")
-    expect(closed.first).to_contain_text(f"{month}: 72,50 ore su 80,00")
+    expect(closed.first).to_contain_text(f"{MONTHS_IT[first.month - 1]} {first.year}: 72,50 ore su 80,00")
     accessible(phone, "placements-21-tutor-mese-chiuso")
     phone.goto(f"/aziende/{DEMO_HOSTS[0]}/tirocinanti")  # another host's interns
     expect(phone.get_by_role("heading", level=1)).to_contain_text("Accesso non consentito")
@@ -273,23 +287,23 @@ def test_the_employment_officer_is_refused_the_consortium_s_pages(page: Page, sy
 
 
 def test_an_operator_may_not_suspend_a_host_and_the_coordinator_may(page: Page, system: System) -> None:
+    host_id = str(uuid.uuid4())
+    register_host(system, host_id, 3)
     sign_in(page, system, OPERATOR)
     page.goto("/aziende")
     expect(page.get_by_role("button", name="Sospendi")).to_have_count(0)
     token = page.locator("input[name=csrf_token]").first.get_attribute("value") or ""
-    refused = page.request.post(
-        f"/aziende/{DEMO_HOSTS[0]}/sospensione", form={"reason": "under_review", "csrf_token": token}
-    )
+    refused = page.request.post(f"/aziende/{host_id}/sospensione", form={"reason": "under_review", "csrf_token": token})
     assert refused.status == 403
     page.context.clear_cookies()
     sign_in(page, system, COORDINATOR, "/aziende")
-    row = page.locator(f"#azienda-{DEMO_HOSTS[0]}")
+    row = page.locator(f"#azienda-{host_id}")
     row.get_by_label("Motivo della sospensione").select_option("under_review")
     row.get_by_role("button", name="Sospendi").click()
     flashed(page, "Azienda sospesa")
-    expect(page.locator(f"#azienda-{DEMO_HOSTS[0]}")).to_contain_text("Sospesa")
+    expect(page.locator(f"#azienda-{host_id}")).to_contain_text("Sospesa")
     page.goto(f"/scadenze?operatore={OPERATOR}")
-    expect(page.get_by_label("Operatore")).to_have_value(OPERATOR)
+    expect(page.get_by_label("Operatore", exact=True)).to_have_value(OPERATOR)
     accessible(page, "placements-23-riepilogo-coordinatore")
     page.goto("/conflitti")
     accessible(page, "placements-24-conflitti")

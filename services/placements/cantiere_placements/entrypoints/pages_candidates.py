@@ -86,14 +86,11 @@ async def render_file(
         or person.hour_windows
     )
     names = municipality_names(wiring)
-    host_options = [
-        (
-            s["host_id"],
-            f"{s['host_id'][:8]} · {hosts.get(s['host_id'], {}).get('vat_number', '')} · "
-            f"{names.get(hosts.get(s['host_id'], {}).get('site_municipality', ''), '')}",
-        )
-        for s in suggestions
-    ]
+    host_options = []
+    for s in suggestions:
+        h = hosts.get(s["host_id"], {})
+        label = f"{h.get('company_name') or s['host_id'][:8]} · {h.get('vat_number', '')}"
+        host_options.append((s["host_id"], f"{label} · {names.get(h.get('site_municipality', ''), '')}"))
     return pages_of(request).render(
         request,
         "candidate.html",

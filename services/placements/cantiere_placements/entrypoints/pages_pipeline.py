@@ -84,6 +84,7 @@ async def digest_page(
     if who.role is Role.PLACEMENT_COORDINATOR and operatore is not None:
         operator = operatore or None  # an empty choice: the cases nobody has taken in yet
     found = operator_digest(rows, operator, svc.territory, day)
+    operators = sorted({*operators, *([operator] if operator else [])})
     return pages_of(request).render(
         request,
         "digest.html",

@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
+from babel.dates import format_date
 from cantiere_runtime.auth import Principal, Role
 from cantiere_runtime.errors import UserFacingError
 from cantiere_web import N_, Form, flash, gettext, page_router, text
+from cantiere_web.i18n import current_locale
 from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import TypeAdapter, ValidationError
@@ -26,7 +28,7 @@ StaffOrTutor = Annotated[Principal, Depends(page_allow(*STAFF, Role.COMPANY_TUTO
 
 
 def months_to_fill(starts_on: date | None, today: date, closed: set[str]) -> list[str]:
-    """The months from the start to this one whose register is still open, most recent first."""
+    """The months from the start to this one whose register is still open, oldest first."""
     if starts_on is None or starts_on > today:
         return []
     found, year, month = [], starts_on.year, starts_on.month
@@ -35,7 +37,12 @@ def months_to_fill(starts_on: date | None, today: date, closed: set[str]) -> lis
         if key not in closed:
             found.append(key)
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return found[::-1]
+    return found  # the oldest open month first: registers are closed in order
+
+
+def month_name(month: str) -> str:
+    """``2026-03`` as the reader says it (``marzo 2026``, ``March 2026``)."""
+    return format_date(date.fromisoformat(f"{month}-01"), "LLLL yyyy", locale=current_locale.get())
 
 
 async def render_tutor(
@@ -66,6 +73,7 @@ async def render_tutor(
         interns=interns,
         forms=forms or {},
         intern_statuses=INTERN_STATUSES,
+        month_name=month_name,
     )
 
 
