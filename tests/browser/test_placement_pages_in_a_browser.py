@@ -88,6 +88,13 @@ def sign_in(page: Page, system: System, user: str, next_path: str = "/") -> None
     page.wait_for_url(f"{system.placements.url}{next_path}")
 
 
+def open_step(page: Page, slug: str) -> None:
+    """A placement's steps are folded (details); the user opens the one they take."""
+    step = page.locator(f"#passo-{slug}")
+    if step.get_attribute("open") is None:
+        step.locator("summary").click()
+
+
 def flashed(page: Page, text: str) -> None:
     expect(page.get_by_role("status").filter(has_text=text).first).to_be_visible()
 
@@ -169,12 +176,15 @@ def test_an_operator_takes_a_referral_from_candidate_to_a_running_internship(pag
 
     signed, first, last = project_dates(TODAY)
     for party in ("person", "host"):
+        open_step(page, "accettazione")
         page.locator("#campo-accettazione-party").select_option(party)
         page.get_by_role("button", name="Registra l'accettazione").click()
         flashed(page, "Accettazione registrata")
+    open_step(page, "convenzione")
     page.locator("#campo-convenzione-signed_on").fill(signed.isoformat())
     page.get_by_role("button", name="Registra la firma").click()
     flashed(page, "Convenzione firmata")
+    open_step(page, "progetto")
     page.locator("#campo-progetto-objectives").fill("kitchen.basic")
     page.locator("#campo-progetto-promoter_tutor_id").fill(str(uuid.uuid4()))
     page.locator("#campo-progetto-host_tutor_id").select_option(HOST_TUTOR_ID)
@@ -192,10 +202,12 @@ def test_an_operator_takes_a_referral_from_candidate_to_a_running_internship(pag
 
     validate(system, placement_id)  # the employment centre (its pages are another branch's)
     page.reload()
+    open_step(page, "comunicazione")
     page.locator("#campo-comunicazione-kind").select_option("start")
     page.locator("#campo-comunicazione-reference_number").fill("CO-TEST-1")
     page.get_by_role("button", name="Registra la comunicazione").click()
     flashed(page, "Comunicazione registrata")
+    open_step(page, "avvio")
     page.locator("#campo-avvio-started_on").fill(first.isoformat())
     page.get_by_role("button", name="Avvia il tirocinio").click()
     flashed(page, "Tirocinio avviato")
