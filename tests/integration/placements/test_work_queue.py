@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from cantiere_placements.entrypoints.digest_cli import render
+from cantiere_placements.entrypoints.digest_cli import digests, render
 from cantiere_placements.service_layer.work_queue import OperatorDigest, open_cases, operator_digest
 from cantiere_runtime.auth import Role
 
@@ -74,6 +74,8 @@ async def test_the_operator_s_digest_names_what_became_due_and_what_became_late(
     mine, untaken = await digests_on(due + timedelta(days=1))
     assert [r["person_id"] for r in mine.overdue_since_today] == [uid(62)] and not mine.due_today
     assert "In ritardo da oggi / overdue since today: 1" in render(mine) and "1 giorni di ritardo" in render(mine)
+    printed = await digests(service.app.state.runtime.settings, OPERATOR, due)  # the command, on its own engine
+    assert printed == [render((await digests_on(due))[0])]
     # Not taken in: only in the digest of the cases nobody has taken in yet (late since its referral phase ended).
     assert [r["person_id"] for r in untaken.still_overdue + untaken.overdue_since_today] == [uid(63)]
     coordinator = (await service.http.get("/pipeline", headers=bearer(Role.PLACEMENT_COORDINATOR))).json()
