@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from cantiere_web import N_
 
 WAITING_FOR = {
@@ -141,3 +143,35 @@ STATUSES = {
     "closed": N_("Chiuso"),
     "rejected": N_("Rifiutato"),
 }
+EDUCATION = {
+    "none": N_("Nessun titolo"),
+    "primary": N_("Licenza elementare"),
+    "lower_secondary": N_("Licenza media"),
+    "upper_secondary": N_("Diploma o qualifica"),
+    "post_secondary": N_("IFTS"),
+    "short_tertiary": N_("ITS"),
+    "bachelor": N_("Laurea triennale"),
+    "master": N_("Laurea magistrale"),
+    "doctorate": N_("Dottorato"),
+    "not_known": N_("Non noto"),
+}
+AVAILABILITY = {
+    "mornings": N_("Mattina"),
+    "afternoons": N_("Pomeriggio"),
+    "evenings": N_("Sera"),
+    "weekends": N_("Fine settimana"),
+    "full_time": N_("Tempo pieno"),
+    "part_time": N_("Tempo parziale"),
+}
+CARE_NEEDS = {
+    "none": N_("Nessuno"),
+    "childcare": N_("Figli"),
+    "elder_care": N_("Anziani"),
+    "disability_care": N_("Persone con disabilità"),
+    "other_family_care": N_("Altri familiari"),
+}
+
+
+def named(names: dict[str, str], codes: Iterable[object] | None) -> list[str]:
+    """Codes as their message ids (unknown codes as they are), for the template to translate."""
+    return [names.get(str(code), str(code)) for code in (codes or ())]
