@@ -175,3 +175,12 @@ CARE_NEEDS = {
 def named(names: dict[str, str], codes: Iterable[object] | None) -> list[str]:
     """Codes as their message ids (unknown codes as they are), for the template to translate."""
     return [names.get(str(code), str(code)) for code in (codes or ())]
+
+
+CONTACT_FIELDS = {
+    "first_name": N_("Nome"),
+    "surname": N_("Cognome"),
+    "phone": N_("Telefono"),
+    "email": N_("Posta elettronica"),
+    "home_address": N_("Indirizzo"),
+}
