@@ -7,10 +7,11 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import uvicorn
 from cantiere_monitoring.bootstrap import load_settings as monitoring_settings
@@ -27,6 +28,7 @@ from tests.conftest import fresh_streams
 from tests.integration.referrals.support import settings as referrals_settings
 from tests.support.identity import MONITORING, PLACEMENTS, REFERRALS, RunningProvider, dev_provider
 
+T = TypeVar("T")
 BARI = territory_by_code("bari-pilot")
 CONSORTIUM = BARI.partners.consortium.code
 CENTRE = BARI.partners.employment_centre.code
@@ -35,10 +37,16 @@ REGION = BARI.partners.monitoring.code
 
 @dataclass
 class Served:
-    """One service app on a loopback port."""
+    """One service app on a loopback port, and the event loop that serves it."""
 
     app: FastAPI
     url: str
+    loop: asyncio.AbstractEventLoop | None = None
+
+    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        """Run a coroutine on the app's own loop (its engine and NATS connection live there) and wait for it."""
+        assert self.loop is not None
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout=30)
 
 
 @dataclass
@@ -56,7 +64,7 @@ class System:
 
 
 @contextmanager
-def _served(app: FastAPI, port: int) -> Iterator[None]:
+def _served(app: FastAPI, port: int) -> Iterator[asyncio.AbstractEventLoop]:
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -65,7 +73,7 @@ def _served(app: FastAPI, port: int) -> Iterator[None]:
         assert thread.is_alive() and time.monotonic() < deadline, f"{app.title} did not start"
         time.sleep(0.05)
     try:
-        yield
+        yield server.servers[0].get_loop()
     finally:
         server.should_exit = True
         thread.join(timeout=15)
@@ -120,6 +128,6 @@ def running_system(nats_url: str, data: Path) -> Iterator[System]:
             )
         )
         apps = {"referrals": referrals, "placements": placements, "monitoring": monitoring}
-        for name, app in apps.items():
-            stack.enter_context(_served(app, ports[name]))
-        yield System(provider, *(Served(apps[name], urls[name]) for name in ("referrals", "placements", "monitoring")))
+        loops = {name: stack.enter_context(_served(app, ports[name])) for name, app in apps.items()}
+        names = ("referrals", "placements", "monitoring")
+        yield System(provider, *(Served(apps[name], urls[name], loops[name]) for name in names))

@@ -13,7 +13,8 @@ from cantiere_runtime.territory import Territory
 REFERRALS_AUDIENCE = "cantiere-referrals"
 PLACEMENTS_AUDIENCE = "cantiere-placements"
 MONITORING_AUDIENCE = "cantiere-monitoring"
-DEMO_HOSTS = ("demo-host-1", "demo-host-2")  # host ids the demo company tutors carry
+# Host ids the demo company tutors carry: host ids are UUIDs (the contract's HostId), so these are too.
+DEMO_HOSTS = ("0190d1a0-0000-7000-8000-00000000d001", "0190d1a0-0000-7000-8000-00000000d002")
 
 ROLE_LABELS = {
     Role.SOCIAL_WORKER: "Assistente sociale",

@@ -23,11 +23,21 @@ async def _rows(engine: AsyncEngine, query: Any) -> list[Row]:
 
 
 async def pipeline(engine: AsyncEngine) -> list[Row]:
-    """Every open case by phase: what it waits for, and since when (referrals awaiting intake first)."""
+    """Every open case by phase: what it waits for, since when, its municipality and operator, the dates its
+    deadline depends on (referrals awaiting intake first)."""
     waiting = select(candidates).where(candidates.c.stage.in_(("referred", "accepted")))
     intake = [
-        {"person_id": r["person_id"], "phase": "intake", "waiting_for": f"intake_{r['stage']}", "since": r["since"]}
-        for r in await _rows(engine, waiting)
+        {
+            "person_id": r["person_id"],
+            "phase": "intake",
+            "waiting_for": f"intake_{r['stage']}",
+            "since": r["since"],
+            "municipality": r["municipality"],
+            "operator": r["operator"],
+            "ends_on": None,
+            "follow_ups": [],
+        }
+        for r in await _rows(engine, waiting.order_by(candidates.c.since, candidates.c.person_id))
     ]
     open_cases = select(placements).where(placements.c.status.notin_(("closed", "rejected")))
     cases = [
@@ -37,8 +47,12 @@ async def pipeline(engine: AsyncEngine) -> list[Row]:
             "phase": r["status"],
             "waiting_for": r["waiting_for"],
             "since": r["since"],
+            "municipality": r["municipality"],
+            "operator": r["operator"],
+            "ends_on": r["ends_on"],
+            "follow_ups": list(r["follow_ups"] or []),
         }
-        for r in await _rows(engine, open_cases.order_by(placements.c.since))
+        for r in await _rows(engine, open_cases.order_by(placements.c.since, placements.c.placement_id))
     ]
     return intake + cases
 
@@ -167,3 +181,21 @@ def ledger_csv(rows: list[Row]) -> str:
         euro = "" if cents is None else f"{cents // 100}.{cents % 100:02d}"
         writer.writerow({**row, "allowance_eur": euro})
     return out.getvalue()
+
+
+async def placement_row(engine: AsyncEngine, placement_id: str) -> Row | None:
+    """One placement as the read model has it (where it stands, what it waits for), with its months."""
+    found = await _rows(engine, select(placements).where(placements.c.placement_id == placement_id))
+    if not found:
+        return None
+    row = found[0]
+    row["months"] = await _rows(
+        engine, select(months).where(months.c.placement_id == placement_id).order_by(months.c.month)
+    )
+    return row
+
+
+async def host_row(engine: AsyncEngine, host_id: str) -> Row | None:
+    """One host of the registry."""
+    found = await _rows(engine, select(hosts).where(hosts.c.host_id == host_id))
+    return found[0] if found else None

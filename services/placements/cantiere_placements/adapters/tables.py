@@ -34,6 +34,7 @@ candidates = Table(
     Column("consents", JSON, nullable=False, server_default=text("'[]'")),  # consent scopes in force
     Column("age_band", String(16)),  # the profile's band at referral (pseudonymous)
     Column("referred_on", Date),  # the day the municipality referred the person
+    Column("operator", String(64)),  # the staff user who took the case in (accepted or declined it)
 )
 
 hosts = Table(
@@ -47,6 +48,8 @@ hosts = Table(
     Column("active", Boolean, nullable=False),
     Column("places_taken", Integer, nullable=False),
     Column("tutors", JSON, nullable=False),
+    Column("company_name", String(200)),  # private to the consortium
+    Column("site_address", String(300)),  # private to the consortium
 )
 
 placements = Table(
@@ -70,6 +73,7 @@ placements = Table(
     Column("notices", JSON, nullable=False),
     Column("follow_ups", JSON, nullable=False),
     Column("outcome", String(24)),
+    Column("operator", String(64)),  # the case's operator (who took the candidate in, else who proposed)
 )
 
 months = Table(

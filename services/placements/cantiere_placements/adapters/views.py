@@ -18,6 +18,7 @@ STAGE = {
     ev.CandidateDeclined: "declined",
     ev.CandidateErased: "erased",
 }
+STAFF_ROLES = ("placement_operator", "placement_coordinator")
 # Status and who the case waits for after each phase-changing event.
 STATUS = {
     ev.PlacementRejected: ("rejected", "nobody"),
@@ -42,15 +43,17 @@ class PlacementViews:
         aggregate = recorded.metadata.aggregate_id
         day = recorded.metadata.occurred_at.date()
         kind, _, key = aggregate.partition("-")
+        actor = recorded.metadata.actor
+        operator = actor.user_id if actor is not None and actor.role in STAFF_ROLES else None
         if kind == "candidate":
-            await _candidate(conn, key, recorded.event, day)
+            await _candidate(conn, key, recorded.event, day, operator)
         elif kind == "host":
             await _host(conn, key, recorded.event)
         elif kind == "placement":
-            await _placement(conn, key, recorded.event, day)
+            await _placement(conn, key, recorded.event, day, operator)
 
 
-async def _candidate(conn: AsyncConnection, person_id: str, event: Event, day: Any) -> None:
+async def _candidate(conn: AsyncConnection, person_id: str, event: Event, day: Any, operator: str | None) -> None:
     where = candidates.c.person_id == person_id
     match event:
         case ev.CandidateReferred():
@@ -78,6 +81,9 @@ async def _candidate(conn: AsyncConnection, person_id: str, event: Event, day: A
         case ev.SkillsAssessed():
             values = {"competences": list(event.competences), "esco_skills": list(event.esco_skills)}
             await conn.execute(update(candidates).where(where).values(**values))
+        case ev.CandidateAccepted() | ev.CandidateDeclined() if operator:  # who took the case in owns it
+            taken = {"stage": STAGE[type(event)], "since": day, "operator": operator}
+            await conn.execute(update(candidates).where(where).values(**taken))
         case _ if type(event) in STAGE:
             await conn.execute(update(candidates).where(where).values(stage=STAGE[type(event)], since=day))
 
@@ -86,7 +92,16 @@ async def _host(conn: AsyncConnection, host_id: str, event: Event) -> None:
     where = hosts.c.host_id == host_id
     match event:
         case ev.HostRegistered():
-            data = event.model_dump(include={"vat_number", "site_municipality", "sector_code", "permanent_headcount"})
+            data = event.model_dump(
+                include={
+                    "vat_number",
+                    "site_municipality",
+                    "sector_code",
+                    "permanent_headcount",
+                    "company_name",
+                    "site_address",
+                }
+            )
             await conn.execute(insert(hosts).values(host_id=host_id, active=True, places_taken=0, tutors=[], **data))
         case ev.HostTutorAssigned():
             tutors = await conn.scalar(select(hosts.c.tutors).where(where)) or []
@@ -99,10 +114,12 @@ async def _host(conn: AsyncConnection, host_id: str, event: Event) -> None:
             await conn.execute(update(hosts).where(where).values(places_taken=hosts.c.places_taken - 1))
 
 
-async def _placement(conn: AsyncConnection, placement_id: str, event: Event, day: Any) -> None:
+async def _placement(conn: AsyncConnection, placement_id: str, event: Event, day: Any, operator: str | None) -> None:
     if isinstance(event, ev.PlacementProposed):
         data = event.model_dump(include={"person_id", "host_id", "municipality", "hours_per_week"})
+        owner = await conn.scalar(select(candidates.c.operator).where(candidates.c.person_id == event.person_id))
         row = {"status": "proposed", "since": day, "objectives": [], "notices": [], "follow_ups": []}
+        row["operator"] = owner or operator
         await conn.execute(
             insert(placements).values(placement_id=placement_id, waiting_for="acceptance", **row, **data)
         )

@@ -49,6 +49,8 @@ class RegisterHost:
     sector_code: str
     permanent_headcount: int
     declarations: HostDeclarations
+    company_name: str | None = None  # ragione sociale: kept by the consortium only, never on the bus
+    site_address: str | None = None  # where interns go: never on the bus (it would say where a person works)
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,8 @@ def decide(command: Command, state: Host | None, *, today: date, rules: RuleSet 
                 permanent_headcount=command.permanent_headcount,
                 declarations=command.declarations,
                 registered_on=today,
+                company_name=command.company_name,
+                site_address=command.site_address,
             )
         ]
     if state is None:

@@ -27,6 +27,8 @@ class HostRegistered(Event):
     permanent_headcount: int
     declarations: HostDeclarations
     registered_on: date
+    company_name: str | None = None  # private to the consortium: never published
+    site_address: str | None = None  # private to the consortium: never published (where a person works)
 
 
 @REGISTRY.register

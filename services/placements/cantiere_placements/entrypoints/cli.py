@@ -40,6 +40,19 @@ def rebuild(
     rebuild_projections(build_runtime(load_settings()), names or [p.name for p in view_projections()])
 
 
+@app.command()
+def digest(
+    operator: Annotated[str | None, typer.Option(help="an operator's user id (default: every operator)")] = None,
+    on: Annotated[str | None, typer.Option(help="the day, YYYY-MM-DD (default: today in Italy)")] = None,
+) -> None:
+    """The daily digest: what became due or overdue among each operator's open cases (schedule it daily)."""
+    from datetime import date
+
+    from cantiere_placements.entrypoints.digest_cli import run_digest
+
+    typer.echo(run_digest(load_settings(), operator, date.fromisoformat(on) if on else None))
+
+
 @app.callback()
 def main() -> None:
     """Cantiere placements service."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -23,8 +24,8 @@ from fastapi.responses import Response
 from cantiere_placements.adapters import queries
 from cantiere_placements.bootstrap import Settings, Wiring, territory_of
 from cantiere_placements.entrypoints.deps import STAFF
-from cantiere_placements.service_layer.host_page import host_interns
 from cantiere_placements.service_layer.safety_review import safety_conflicts
+from cantiere_placements.service_layer.unit import ROME
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -91,6 +92,16 @@ def _names(wiring: Wiring) -> dict[str, str]:
     return {m.code: m.name for m in wiring.placements.territory.municipalities}
 
 
+pages_of = _pages
+municipality_names = _names
+
+
+def today_of(request: Request) -> date:
+    """Today in Italy, from the app's clock (tests pass their own)."""
+    now: datetime = request.app.state.clock()
+    return now.astimezone(ROME).date()
+
+
 @router.get("/")
 async def home(request: Request, who: Anyone, wiring: Fresh) -> Response:
     """Each role's front door: staff the candidates waiting for intake and the open cases by phase, a company
@@ -102,10 +113,9 @@ async def home(request: Request, who: Anyone, wiring: Fresh) -> Response:
         context = {"waiting": waiting, "phases": [(p, phases.get(p, 0)) for p in PHASES], "names": _names(wiring)}
         template = "home_staff.html"
     elif who.role is Role.COMPANY_TUTOR:
-        now = request.app.state.clock()
-        interns = await host_interns(engine, wiring.vault, who.host_id or "", who, now)
-        context = {"interns": interns}
-        template = "home_tutor.html"
+        from cantiere_placements.entrypoints.pages_tutor import render_tutor
+
+        return await render_tutor(request, who, wiring, who.host_id or "")
     elif who.role is Role.EMPLOYMENT_OFFICER:
         context = {"queue": await queries.validation_queue(engine, shared_only=True)}
         template = "home_officer.html"
@@ -114,18 +124,6 @@ async def home(request: Request, who: Anyone, wiring: Fresh) -> Response:
     return _pages(request).render(
         request, template, phase_names=PHASES, age_bands=AGE_BANDS, intern_statuses=INTERN_STATUSES, **context
     )
-
-
-@router.get("/aziende/{host_id}/tirocinanti")
-async def interns(
-    request: Request,
-    host_id: str,
-    who: Annotated[Principal, Depends(page_allow(*STAFF, Role.COMPANY_TUTOR))],
-    wiring: Fresh,
-) -> Response:
-    """A host's interns, as the tutor page of the API shows them (a tutor: its own host only)."""
-    found = await host_interns(wiring.views.engine, wiring.vault, host_id, who, request.app.state.clock())
-    return _pages(request).render(request, "home_tutor.html", interns=found, intern_statuses=INTERN_STATUSES)
 
 
 @router.get("/conflitti")
@@ -142,6 +140,14 @@ def navigation(principal: Principal | None) -> list[NavItem]:
     if principal is None:
         return []
     items: list[NavItem] = [("/", N_("Pagina iniziale"))]
+    if principal.role in STAFF:
+        items += [
+            ("/percorsi", N_("Percorsi e scadenze")),
+            ("/candidati", N_("Candidati")),
+            ("/aziende", N_("Aziende")),
+            ("/indennita", N_("Indennità")),
+            ("/scadenze", N_("Riepilogo del giorno")),
+        ]
     if principal.role is Role.PLACEMENT_COORDINATOR:
         items.append(("/conflitti", N_("Conflitti di sicurezza")))
     return items
@@ -161,3 +167,14 @@ def install_placements_pages(app: FastAPI, settings: Settings) -> None:
         navigation=navigation,
     )
     app.include_router(router)
+    from cantiere_placements.entrypoints import (  # they import this module's helpers
+        pages_candidates,
+        pages_hosts,
+        pages_ledger,
+        pages_pipeline,
+        pages_placements,
+        pages_tutor,
+    )
+
+    for module in (pages_pipeline, pages_candidates, pages_placements, pages_hosts, pages_ledger, pages_tutor):
+        app.include_router(module.router)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -16,13 +15,10 @@ from pydantic import BaseModel, Field
 from cantiere_placements.adapters import queries
 from cantiere_placements.bootstrap import Wiring
 from cantiere_placements.domain import candidate as cand
-from cantiere_placements.domain import host as hst
-from cantiere_placements.domain.suggestions import suggest_hosts
 from cantiere_placements.entrypoints.deps import STAFF, allow, fresh, safety_intake_flowing, service, who
 from cantiere_placements.service_layer.contacts import contact_details, keep_first_name
 from cantiere_placements.service_layer.handlers import Placements
-from cantiere_placements.service_layer.matching import current_occupants, safety_of
-from cantiere_placements.service_layer.unit import candidate_id, host_stream, load
+from cantiere_placements.service_layer.suggestions import suggested_hosts
 
 router = APIRouter(prefix="/candidates", tags=["candidates"])
 Staff = Annotated[Principal, Depends(allow(*STAFF))]
@@ -125,24 +121,8 @@ async def suggestions(
     request: Request, person_id: PersonId, _: Staff, wiring: Annotated[Wiring, Depends(fresh)], hours_per_week: int = 20
 ) -> list[dict[str, Any]]:
     """Hosts every local safety check accepts for this candidate, best first (clearance is asked on proposal)."""
-    svc = wiring.placements
-    person, _v = await load(svc.store, cand.candidate_decider, candidate_id(person_id))
-    if person is None:
-        raise NotFound("Nessuna segnalazione per questa persona.", "No referral for this person.")
-    rows = await queries.hosts_with_capacity(wiring.views.engine, svc.territory.rule_set_on(who(request, _).today))
-    hosts = []
-    for row in rows:
-        host, _v = await load(svc.store, hst.host_decider, host_stream(row["host_id"]))
-        if host is not None:  # with its occupants' current tokens, as a proposal would see them
-            fresh = await current_occupants(svc.store, host)
-            hosts.append(replace(host, occupants={o.placement_id: o for o in fresh}))
-    found = suggest_hosts(
-        await safety_of(svc.store, person),
-        hosts,
-        hours_per_week=hours_per_week,
-        preferred_sectors=person.profile.preferred_sectors,
-        home_municipality=person.municipality,
-        rules=svc.territory.rule_set_on(who(request, _).today),
+    found = await suggested_hosts(
+        wiring.placements, wiring.views.engine, person_id, who(request, _).today, hours_per_week
     )
     return [s.__dict__ for s in found]
 

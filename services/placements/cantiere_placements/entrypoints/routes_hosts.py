@@ -34,6 +34,8 @@ class Registration(BaseModel):
     sector_code: SectorCode
     permanent_headcount: int = Field(ge=0, le=1_000_000)
     declarations: HostDeclarations
+    company_name: str | None = Field(default=None, max_length=200)  # kept by the consortium, never published
+    site_address: str | None = Field(default=None, max_length=300)  # kept by the consortium, never published
 
 
 class Tutor(BaseModel):

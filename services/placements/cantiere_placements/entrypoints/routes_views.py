@@ -14,6 +14,7 @@ from cantiere_placements.bootstrap import Wiring
 from cantiere_placements.entrypoints.deps import STAFF, allow, fresh, service, who
 from cantiere_placements.service_layer.handlers import Placements
 from cantiere_placements.service_layer.safety_review import referred_more_than_once, safety_conflicts
+from cantiere_placements.service_layer.work_queue import open_cases
 
 router = APIRouter(tags=["views"])
 Staff = Annotated[Principal, Depends(allow(*STAFF))]
@@ -23,26 +24,18 @@ Svc = Annotated[Placements, Depends(service)]
 
 
 @router.get("/pipeline")
-async def pipeline(p: Staff, wiring: Fresh) -> list[dict[str, Any]]:
-    """Every open case by phase: what it waits for, and since when; ``safety_review`` marks a placement in a
-    keep-apart conflict (details, without the reason, at ``/safety-conflicts``); ``referred_more_than_once``
-    marks a candidate another referral names as the same person (the coordinator also sees the shared token in
-    ``same_person_token``, never an identity; groups at ``/referred-more-than-once``)."""
-    rows = await queries.pipeline(wiring.views.engine)
-    in_conflict = {pid for c in await safety_conflicts(wiring.placements.store) for pid in c.placement_ids}
-    open_cases = {row["person_id"] for row in rows}
-    token_of = {
-        pid: g.token
-        for g in await referred_more_than_once(wiring.placements.store)
-        if len(open_cases.intersection(g.person_ids)) > 1  # referred at once: both cases still open
-        for pid in g.person_ids
-    }
-    for row in rows:
-        row["safety_review"] = row.get("placement_id") in in_conflict
-        row["referred_more_than_once"] = row["person_id"] in token_of
-        if p.role is Role.PLACEMENT_COORDINATOR:
-            row["same_person_token"] = token_of.get(row["person_id"])
-    return rows
+async def pipeline(request: Request, p: Staff, wiring: Fresh) -> list[dict[str, Any]]:
+    """Every open case by phase: what it waits for, since when, its municipality and operator, ``due_on`` and
+    ``overdue`` from the territory's standard phase durations, the follow-ups still to record;
+    ``safety_review`` marks a placement in a keep-apart conflict (details, without the reason, at
+    ``/safety-conflicts``); ``referred_more_than_once`` marks a candidate another referral names as the same
+    person (the coordinator also sees the shared token in ``same_person_token``, never an identity; groups at
+    ``/referred-more-than-once``)."""
+    svc = wiring.placements
+    coordinator = p.role is Role.PLACEMENT_COORDINATOR
+    return await open_cases(
+        wiring.views.engine, svc.store, svc.territory, who(request, p).today, with_tokens=coordinator
+    )
 
 
 @router.get("/referred-more-than-once")

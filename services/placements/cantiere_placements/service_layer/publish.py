@@ -63,7 +63,7 @@ def for_host(event: Event, host_id: str, today: date) -> list[Event]:
     """Public events for a host's private event (places reserved or released stay private)."""
     match event:
         case ev.HostRegistered():
-            data = event.model_dump(exclude={"host_id"})
+            data = event.model_dump(exclude={"host_id", "company_name", "site_address"})
             return [pub.HostRegistered(host_id=host_id, **data)]
         case ev.HostTutorAssigned():
             return [pub.HostTutorAssigned(host_id=host_id, tutor_id=event.tutor_id, assigned_on=today)]
