@@ -24,6 +24,7 @@ from cantiere_placements.domain.placement import placement_decider
 from cantiere_placements.service_layer.unit import placement_stream
 from cantiere_runtime.auth import Role
 from cantiere_runtime.db import create_engine
+from cantiere_runtime.identity.dev_users import DEMO_HOSTS
 from cantiere_runtime.nats_server import free_port
 from cantiere_runtime.store import EventStore
 from cantiere_runtime.territory import territory_by_code
@@ -160,6 +161,7 @@ async def placements_as_played(data_dir: Path, record: dict[str, Any], programme
     states = await placement_states(data_dir / "db" / "placements.db", ids)
     assert {k: s.status for k, s in states.items()} == programme.tally.placement_status
     placed = {k: s.host_id for k, s in states.items() if s.status != "rejected"}
+    assert set(DEMO_HOSTS) & set(placed.values()), "the sign-in's demo company tutors have interns to see"
     assert programme.tally.keep_apart, "the scenario keeps some people apart"
     for victim, author in programme.tally.keep_apart:
         hosts_of_victim = {h for k, h in placed.items() if k.split("-")[0] == str(victim)}

@@ -18,6 +18,7 @@ import httpx
 import nats
 from cantiere_runtime.auth import Role
 from cantiere_runtime.clock import set_dev_clock
+from cantiere_runtime.identity.dev_users import DEMO_HOSTS
 from cantiere_runtime.territory import Territory
 
 from cantiere_simulator.plan import Programme, Step
@@ -183,8 +184,13 @@ class Player:
 
     async def register_host(self, step: Step) -> None:
         assert step.host is not None
-        answer = await self.call("POST", f"{self.services.placements}/hosts", self.operator,
-                                 self.hosts[step.host].registration(), expect=201)  # fmt: skip
+        registration = self.hosts[step.host].registration()
+        if step.host <= len(DEMO_HOSTS):  # the sign-in's demo company tutors work at hosts 1 and 2
+            answer = await self.call("PUT", f"{self.services.placements}/hosts/{DEMO_HOSTS[step.host - 1]}",
+                                     self.operator, registration, expect=201)  # fmt: skip
+        else:
+            answer = await self.call("POST", f"{self.services.placements}/hosts", self.operator, registration,
+                                     expect=201)  # fmt: skip
         self.host_id[step.host] = answer["host_id"]
         self.tutor_id[step.host] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"cantiere-simulator/tutor/{step.host}"))
         await self.call("POST", f"{self.services.placements}/hosts/{answer['host_id']}/tutors", self.operator,

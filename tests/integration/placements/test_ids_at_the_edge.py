@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from cantiere_runtime.auth import Role
 
-from .fakes import uid
+from .fakes import COMPLIANT, uid, vat
 from .harness import Running, bearer
 
 STAFF = bearer(Role.PLACEMENT_COORDINATOR)
@@ -81,3 +81,15 @@ async def test_the_training_project_names_contract_codes_and_tutor_ids(service: 
 async def test_a_malformed_id_or_month_in_the_path_is_a_422(service: Running, path: str) -> None:
     method = "GET" if path.startswith(("/hosts", "/candidates")) else "POST"
     await refused(service, path, {"started_on": "2008-04-01"} if method == "POST" else None, method=method)
+
+
+async def test_a_host_registered_under_a_chosen_id_keeps_it_and_the_id_cannot_be_taken_twice(service: Running) -> None:
+    chosen = uid(7003)
+    body = {"vat_number": vat(31), "site_municipality": "bari", "sector_code": "56.10.11", "permanent_headcount": 12,
+            "declarations": COMPLIANT.model_dump()}  # fmt: skip
+    first = await service.http.put(f"/hosts/{chosen}", json=body, headers=STAFF)
+    assert first.status_code == 201, first.text
+    assert first.json()["host_id"] == chosen
+    again = await service.http.put(f"/hosts/{chosen}", json={**body, "vat_number": vat(32)}, headers=STAFF)
+    assert again.status_code == 409, again.text
+    await refused(service, "/hosts/not-a-host", body, method="PUT")

@@ -23,6 +23,7 @@ MATRIX = [
     ("post", f"/hosts/{H}/suspend", {"reason": "under_review"}, {Role.PLACEMENT_COORDINATOR}),
     ("post", f"/hosts/{H}/reinstate", None, {Role.PLACEMENT_COORDINATOR}),
     ("get", "/hosts", None, STAFF),
+    ("put", f"/hosts/{uid(5003)}", {"vat_number": "?"}, STAFF),
     ("get", f"/hosts/{H}/interns", None, STAFF | {Role.COMPANY_TUTOR}),
     ("post", "/placements", {"person_id": C, "host_id": H, "hours_per_week": 20}, STAFF),
     ("post", f"/placements/{P}/accept", {"party": "person"}, STAFF),

@@ -57,7 +57,19 @@ def _view(state: hst.Host) -> dict[str, Any]:
 @router.post("", status_code=201)
 async def register(request: Request, body: Registration, p: Staff, svc: Svc) -> dict[str, Any]:
     """Register a host site (VAT number validated, every declaration required)."""
-    host_id = str(uuid7())
+    return await _register(request, str(uuid7()), body, p, svc)
+
+
+@router.put("/{host_id}", status_code=201)
+async def register_as(request: Request, host_id: HostId, body: Registration, p: Staff, svc: Svc) -> dict[str, Any]:
+    """Register a host site under an id the caller chose (a partner's own registry id, or the host a company
+    tutor's sign-in already names); 409 if that id is taken."""
+    return await _register(request, host_id, body, p, svc)
+
+
+async def _register(
+    request: Request, host_id: str, body: Registration, p: Principal, svc: Placements
+) -> dict[str, Any]:
     command = hst.RegisterHost(host_id, **body.model_dump(exclude={"declarations"}), declarations=body.declarations)
     return _view(await svc.host(host_id, command, who(request, p)))
 
