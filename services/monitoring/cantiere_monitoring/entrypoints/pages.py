@@ -1,7 +1,8 @@
-"""The Region's pages, on the shared layout, beside the JSON routes: the programme's headline figures as published.
+"""The Region's pages, on the shared layout, beside the JSON routes: the figures as published.
 
-The home page calls the same service layer as ``/indicators`` (``Figures``, the programme release, after
-small-cell and secondary suppression): a withheld count shows as its marker ("meno di 5"), never the count.
+The home page is each reader's front door: the dashboard for analysts and auditors (``entrypoints/dashboard.py``),
+the ambito's cells for the Ufficio di Piano. Both call the same service layer as ``/indicators`` (``Figures``,
+after small-cell and secondary suppression): a withheld count shows as its marker ("meno di 5"), never the count.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from cantiere_runtime.errors import Forbidden
 from cantiere_runtime.signin import require_page
 from cantiere_runtime.territory import Territory
 from cantiere_web import N_, Brand, Pages, gettext, install_pages, page_router
-from cantiere_web.i18n import current_locale
 from cantiere_web.pages import NavItem
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import Response
 
-from cantiere_monitoring.domain.cells import Suppression, label
+from cantiere_monitoring.entrypoints import open_data
+from cantiere_monitoring.entrypoints.cells import shown
+from cantiere_monitoring.entrypoints.dashboard import Period, figures_page
+from cantiere_monitoring.entrypoints.dashboard import router as dashboard_router
 from cantiere_monitoring.service_layer.figures import Figures
 
 HERE = Path(__file__).parent
@@ -36,7 +39,6 @@ FLOWS = {
     "interruptions": N_("Tirocini interrotti"),
     "completions": N_("Tirocini conclusi"),
 }
-AT_END = {"active": N_("Tirocini in corso"), "suspended": N_("Tirocini sospesi")}
 
 router = page_router()
 # Analysts and auditors of the monitoring partner; the Ufficio di Piano of an ambito (signed in by its capofila,
@@ -46,22 +48,12 @@ Reader = Annotated[
 ]
 
 
-def shown(cell: dict[str, Any], threshold: int) -> str:
-    """A published cell in the page's language: the count, or why it is withheld ("meno di 5")."""
-    if "value" in cell:
-        return str(cell["value"])
-    lang = "en" if current_locale.get() == "en" else "it"
-    if "reason" in cell:
-        return label(Suppression(cell["reason"]), threshold, lang)
-    return label(Suppression.WITHHELD, threshold, lang)
-
-
 @router.get("/")
-async def home(request: Request, who: Reader) -> Response:
-    """The programme's headline figures for the whole programme period, as ``/indicators`` publishes them; for the
-    Ufficio di Piano, its ambito's cells of them (as ``/ambito``)."""
+async def home(request: Request, who: Reader, period: Period = None) -> Response:
+    """For analysts and auditors, the dashboard of a fixed release (the programme by default), as ``/indicators``
+    and ``/procedure`` publish it; for the Ufficio di Piano, its ambito's cells of the programme (as ``/ambito``)."""
     figures: Figures = request.app.state.figures
-    release = figures.release("programme")
+    release = figures.release(period if who.role is not Role.DISTRICT_PLANNER else "programme")
     pages: Pages = request.app.state.pages
     if who.role is Role.DISTRICT_PLANNER:
         ambito = next((a for a in figures.territory.ambiti if a.capofila == who.partner), None)
@@ -79,16 +71,7 @@ async def home(request: Request, who: Reader) -> Response:
         return pages.render(request, "ambito.html", figures=of_ambito, flows=FLOWS, cell=cell, release=release)
     if who.partner != request.app.state.partner:
         raise Forbidden("Questi dati appartengono a un altro ente.", "These data belong to another partner.")
-    published = await figures.indicators(release)
-    return pages.render(
-        request,
-        "home.html",
-        figures=published,
-        flows=FLOWS,
-        at_end=AT_END,
-        shown=lambda cell: shown(cell, published["threshold"]),
-        release=release,
-    )
+    return await figures_page(request, figures, release, downloads=True, open_data=True)
 
 
 def navigation(principal: Principal | None) -> list[NavItem]:
@@ -108,3 +91,6 @@ def install_monitoring_pages(app: FastAPI, territory: Territory) -> None:
         navigation=navigation,
     )
     app.include_router(router)
+    app.include_router(dashboard_router)
+    app.include_router(open_data.page)
+    app.include_router(open_data.files)
