@@ -67,6 +67,8 @@ async def figures_page(request: Request, figures: Figures, release: Release, **c
             return Markup("{}").format(value)
         if "value" in value:  # a shown count, marked so that audits can scan the page
             return Markup('<span data-count="{0}">{0}</span>').format(value["value"])
+        if value.get("withheld") == "programme_level":
+            return Markup('<span class="text-muted">{}</span>').format(gettext("solo a livello di programma"))
         return Markup('<span class="text-muted">{}</span>').format(shown(value, threshold))
 
     context.setdefault("heading", gettext("Il programma in cifre"))

@@ -75,10 +75,12 @@ async def home(request: Request, who: Reader, period: Period = None) -> Response
 
 
 def navigation(principal: Principal | None) -> list[NavItem]:
-    """The menu: the home page for now (the full monitoring pages build on it)."""
+    """The menu: each reader's front door, and the open data, which anyone may read."""
+    open_data = ("/dati-aperti", N_("Dati aperti"))
     if principal is None:
-        return []
-    return [("/", N_("L'ambito in cifre") if principal.role is Role.DISTRICT_PLANNER else N_("Il programma in cifre"))]
+        return [open_data]
+    home = N_("L'ambito in cifre") if principal.role is Role.DISTRICT_PLANNER else N_("Il programma in cifre")
+    return [("/", home), open_data]
 
 
 def install_monitoring_pages(app: FastAPI, territory: Territory) -> None:

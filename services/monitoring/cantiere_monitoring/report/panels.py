@@ -86,9 +86,15 @@ def by_dimension(doc: Mapping[str, Any], dimension: str, names: Mapping[str, str
     keys: list[str] = []
     for name in flows:
         keys += [key for key in series[name].get("cells", {}) if key not in keys]
-    rows = [
-        Row(names.get(key, key), [series[name].get("cells", {}).get(key, "—") for name in flows]) for key in keys
-    ]  # fmt: skip
+    if dimension == "quarter":
+        keys.sort()
+
+    def cell(name: str, key: str) -> Cell | str:
+        if "cells" not in series[name]:  # the whole breakdown withheld: its marker
+            return series[name] or {"withheld": "programme_level"}
+        return series[name]["cells"].get(key, {"value": 0})  # a key unlisted in a published breakdown is 0
+
+    rows = [Row(names.get(key, key), [cell(name, key) for name in flows]) for key in keys]
     title = {
         "quarter": _("Andamento per trimestre"),
         "municipality": _("Per comune"),
