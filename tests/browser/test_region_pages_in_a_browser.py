@@ -20,7 +20,7 @@ from tests.support.identity import MONITORING
 from tests.unit.monitoring.known_history import known_history
 
 from .signin import accessible, demo_user, signed_in
-from .system import BARI, REGION, System
+from .system import BARI, BARI_MANAGERS, REGION, System
 
 ANALYST = demo_user(REGION, "an")
 
@@ -130,3 +130,15 @@ def test_an_anonymous_visitor_reaches_open_data_and_nothing_else(page: Page, fig
         expect(page).to_have_url(f"{base}/accedi?next={path.split('?')[0]}")
     for path in ("/indicators", "/procedure", "/masterplan", "/exports/indicators.csv", "/ambito"):
         assert httpx.get(f"{base}{path}").status_code == 401
+
+
+def test_bari_s_municipal_manager_signs_in_with_bari_s_issuer_and_sees_bari_only(
+    page: Page, figures_published: System
+) -> None:
+    base = figures_published.monitoring.url
+    signed_in(page, base, demo_user("bari", "mm"), organisation=BARI_MANAGERS)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bari in cifre")
+    expect(page.get_by_role("rowheader", name="Mola di Bari", exact=True)).to_have_count(0)
+    accessible(page, "monitoring-municipality-bari")
+    page.goto("/cruscotto/masterplan?lang=it&format=html")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Accesso non consentito")  # the Region's document

@@ -19,6 +19,7 @@ from cantiere_web.pages import NavItem
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import Response
 
+from cantiere_monitoring.domain.releases import Release
 from cantiere_monitoring.entrypoints import open_data
 from cantiere_monitoring.entrypoints.cells import shown
 from cantiere_monitoring.entrypoints.dashboard import Period, figures_page
@@ -43,8 +44,13 @@ FLOWS = {
 router = page_router()
 # Analysts and auditors of the monitoring partner; the Ufficio di Piano of an ambito (signed in by its capofila,
 # whose issuer this service trusts for that role only) sees its ambito.
+# A municipal manager (signed in by their own municipality's issuer, trusted here for that role) sees their own
+# municipality's figures.
 Reader = Annotated[
-    Principal, Depends(require_page(Role.ANALYST, Role.AUDITOR, Role.DISTRICT_PLANNER, same_partner=False))
+    Principal,
+    Depends(
+        require_page(Role.ANALYST, Role.AUDITOR, Role.DISTRICT_PLANNER, Role.MUNICIPAL_MANAGER, same_partner=False)
+    ),
 ]
 
 
@@ -55,6 +61,8 @@ async def home(request: Request, who: Reader, period: Period = None) -> Response
     figures: Figures = request.app.state.figures
     release = figures.release(period if who.role is not Role.DISTRICT_PLANNER else "programme")
     pages: Pages = request.app.state.pages
+    if who.role is Role.MUNICIPAL_MANAGER:
+        return await municipality_page(request, figures, release, who.partner)
     if who.role is Role.DISTRICT_PLANNER:
         ambito = next((a for a in figures.territory.ambiti if a.capofila == who.partner), None)
         if ambito is None:
@@ -74,12 +82,26 @@ async def home(request: Request, who: Reader, period: Period = None) -> Response
     return await figures_page(request, figures, release, downloads=True, open_data=True)
 
 
+async def municipality_page(request: Request, figures: Figures, release: Release, municipality: str) -> Response:
+    """A municipal manager's own municipality: its slice of the release, suppressed on its own (as ``/`` for the
+    Region, without the programme's target, budget and hosts)."""
+    town = next((m for m in figures.territory.municipalities if m.code == municipality), None)
+    if town is None:
+        raise Forbidden("Il tuo ente non è un comune del programma.", "Your organisation is no municipality here.")
+    doc, procedure = await figures.municipality_figures(release, municipality)
+    heading = gettext("%(name)s in cifre") % {"name": town.name}
+    return await figures_page(request, figures, release, doc=doc, procedure=procedure, heading=heading)
+
+
 def navigation(principal: Principal | None) -> list[NavItem]:
     """The menu: each reader's front door, and the open data, which anyone may read."""
     open_data = ("/dati-aperti", N_("Dati aperti"))
     if principal is None:
         return [open_data]
-    home = N_("L'ambito in cifre") if principal.role is Role.DISTRICT_PLANNER else N_("Il programma in cifre")
+    home = {
+        Role.DISTRICT_PLANNER: N_("L'ambito in cifre"),
+        Role.MUNICIPAL_MANAGER: N_("Il comune in cifre"),
+    }.get(principal.role, N_("Il programma in cifre"))
     return [("/", home), open_data]
 
 

@@ -189,6 +189,6 @@ def dashboard(
         by_dimension(doc, "quarter", {}, words),
         by_dimension(doc, "municipality", places, words),
         *categories(doc, words),
-        target_and_budget(doc, words),
+        *([target_and_budget(doc, words)] if doc["target"]["internships"] else []),  # a slice has no target
         phases(procedure, words),
     ]
