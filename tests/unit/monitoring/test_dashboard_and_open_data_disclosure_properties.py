@@ -49,7 +49,8 @@ def _panel(panels: list[Panel], key: str) -> Panel:
 
 def _read_dashboard(known: list[Bounds], release: Release, doc: dict[str, Any]) -> list[int]:
     """What a reader of the dashboard learns of the referrals from one release; the counts it shows."""
-    panels = dashboard(doc, NO_PHASES, {}, WORDS)
+    stamped = {**doc, "period": {"from": release.period.start, "to": release.period.end}}  # as `Figures` stamps it
+    panels = dashboard(stamped, NO_PHASES, {}, WORDS)
     shown = [c["value"] for p in panels for row in p.rows for c in row.cells if not isinstance(c, str) and "value" in c]
     funnel = _panel(panels, "percorso")
     _meet(known, release.name, _cell_bounds(funnel.rows[0].cells[0]))  # the referrals, first step of the path

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from cantiere_web import gettext as _
@@ -53,6 +54,18 @@ class Words:
         return label(key, self.lang)
 
 
+def quarters_of(start: date | str, end: date | str) -> list[str]:
+    """The calendar quarters (`YYYY-Qn`) a period touches."""
+    first, last = date.fromisoformat(str(start)), date.fromisoformat(str(end))
+    return [
+        f"{year}-Q{quarter}"
+        for year in range(first.year, last.year + 1)
+        for quarter in range(1, 5)
+        if (year, quarter) >= (first.year, (first.month - 1) // 3 + 1)
+        and (year, quarter) <= (last.year, (last.month - 1) // 3 + 1)
+    ]
+
+
 def _chart(title: str, bars: list[Bar]) -> Markup:
     return Markup(bar_chart(bars, title=title))  # noqa: S704 - bar_chart escapes every text it draws
 
@@ -86,8 +99,8 @@ def by_dimension(doc: Mapping[str, Any], dimension: str, names: Mapping[str, str
     keys: list[str] = []
     for name in flows:
         keys += [key for key in series[name].get("cells", {}) if key not in keys]
-    if dimension == "quarter":
-        keys.sort()
+    if dimension == "quarter":  # every quarter of the release, the empty ones too
+        keys = sorted(set(keys) | set(quarters_of(doc["period"]["from"], doc["period"]["to"])))
 
     def cell(name: str, key: str) -> Cell | str:
         if "cells" not in series[name]:  # the whole breakdown withheld: its marker
