@@ -23,7 +23,9 @@ class Bar:
 
 def bar_chart(bars: Sequence[Bar], *, title: str, width: int = 640, unit: str = "") -> str:
     """A horizontal bar chart as an <svg> element."""
-    row, left, right = 26, 190, 110
+    # Room for the longest label (about 6.5 px a character at 12 px), within bounds.
+    row, right = 26, 110
+    left = min(max(120, round(6.5 * max((len(b.label) for b in bars), default=0)) + 16), width // 2)
     height = row * len(bars) + 34
     top = max([b.value or 0 for b in bars] + [b.reference or 0 for b in bars] + [1])
     scale = (width - left - right) / top
