@@ -80,6 +80,7 @@ def _served(app: FastAPI, port: int) -> Iterator[asyncio.AbstractEventLoop]:
 
 
 PLANNERS = "Ufficio di Piano (Triggiano)"
+BARI_MANAGERS = "Bari (comune)"
 
 
 def _issuer(provider: RunningProvider, partner: str, audience: str) -> dict[str, object]:
@@ -122,6 +123,8 @@ def running_system(nats_url: str, data: Path) -> Iterator[System]:
                     _issuer(provider, REGION, MONITORING),
                     # The Ufficio di Piano of Ambito 5, signed in by its capofila for that role only.
                     provider.settings("triggiano", MONITORING, label=PLANNERS, roles=["district_planner"]),
+                    # Bari's municipal manager, signed in by Bari's issuer for that role only: Bari's own figures.
+                    provider.settings("bari", MONITORING, label=BARI_MANAGERS, roles=["municipal_manager"]),
                 ],
                 public_url=urls["monitoring"],
                 **common,

@@ -38,6 +38,7 @@ class ServicePlan:
     extra_env: dict[str, str] = field(default_factory=dict)
     signs_in: tuple[str, ...] = ()  # the partners whose people sign in here (their issuers are trusted)
     planners: tuple[str, ...] = ()  # capofila municipalities whose Ufficio di Piano signs in here, in that role only
+    managers: tuple[str, ...] = ()  # municipalities whose municipal managers sign in here (monitoring), that role only
 
     @property
     def url(self) -> str:
@@ -57,6 +58,7 @@ def plan_services(territory: Territory) -> list[ServicePlan]:
             MONITORING_PORT,
             signs_in=(monitoring,),
             planners=tuple(a.capofila for a in territory.ambiti),
+            managers=tuple(m.code for m in territory.municipalities),
         ),
     ]
     # One referrals process per municipality, or per ambito (``referrals_services`` in the territory file).
@@ -84,17 +86,23 @@ def dev_issuers(territory: Territory, plan: ServicePlan, idp_url: str) -> list[d
         }
         for partner in plan.signs_in
     ]
-    trusted += [
-        {
+    # A municipality's issuer, trusted by monitoring for its Ufficio di Piano (capofila) and its municipal manager only.
+    for partner in dict.fromkeys((*plan.planners, *plan.managers)):
+        roles = [
+            r
+            for r, who in (("district_planner", plan.planners), ("municipal_manager", plan.managers))
+            if partner in who
+        ]
+        name = partner_name(territory, partner)
+        label = f"Ufficio di Piano ({name})" if roles == ["district_planner"] else f"{name} (comune)"
+        trusted.append({
             "partner": partner,
             "issuer": issuer_url(idp_url, partner),
             "audience": MONITORING_AUDIENCE,
-            "label": f"Ufficio di Piano ({partner_name(territory, partner)})",
-            "roles": ["district_planner"],
+            "label": label,
+            "roles": roles,
             "development": True,
-        }
-        for partner in plan.planners
-    ]
+        })  # fmt: skip
     return trusted
 
 

@@ -1,10 +1,12 @@
-"""The Masterplan as PDF: same roles as the HTML, Italian and English, every count it shows 0 or >= threshold."""
+"""The Masterplan as PDF (WeasyPrint, PDF/A-2b) from the same template as the HTML: same roles, Italian and English,
+every count it shows 0 or >= threshold, the same counts as the HTML."""
 
 from __future__ import annotations
 
 import io
 import re
 from collections.abc import AsyncIterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +15,9 @@ import pytest
 import pytest_asyncio
 from cantiere_monitoring.entrypoints.api import monitoring_app
 from cantiere_monitoring.entrypoints.cli import app as cli
-from cantiere_monitoring.report.pdf import render_masterplan_pdf
-from cantiere_monitoring.report.pdf_layout import COUNT_FONT
+from cantiere_monitoring.report.masterplan import COUNT_FONT
 from cantiere_monitoring.service_layer.figures import Figures
+from cantiere_monitoring.service_layer.masterplan import masterplan_document
 from cantiere_runtime.auth import Role
 from pypdf import PdfReader
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -25,13 +27,24 @@ from .known_history import known_history, project
 from .test_api_and_disclosure import BARI, ISSUERS, allowed, token
 
 SECTIONS = {
-    "it": ["Masterplan del programma", "1. Il programma in cifre", "2. La procedura fase per fase", "3. Esiti",
-           "4. I partner", "5. La configurazione da adattare per un nuovo territorio", "Colli di bottiglia",
-           "Mediana", "Regole regionali applicate", "puglia-2008-pilot"],
-    "en": ["Programme Masterplan", "1. The programme in figures", "2. The procedure phase by phase", "3. Outcomes",
-           "4. The partners", "5. The configuration a new territory adapts", "Bottlenecks", "Median",
-           "Regional rules applied", "puglia-2008-pilot"],
+    "it": ["Masterplan del programma", "1. Sintesi per i decisori", "2. Il modello", "3. La procedura fase per fase",
+           "4. Esiti", "5. Costi", "6. Che cosa adatta un nuovo territorio", "Allegato: le cifre in dettaglio",
+           "Colli di bottiglia", "Mediana", "Regole regionali applicate", "puglia-2008-pilot"],
+    "en": ["Programme Masterplan", "1. Summary for decision makers", "2. The model", "3. The procedure phase by phase",
+           "4. Outcomes", "5. Costs", "6. What a new territory adapts", "Annex: the figures in detail",
+           "Bottlenecks", "Median", "Regional rules applied", "puglia-2008-pilot"],
 }  # fmt: skip
+COUNT_FONT_NAME = COUNT_FONT.replace(" ", "-")  # as the PDF names the embedded (subset) font: ABCDEF+DejaVu-Sans-Mono
+
+
+def today() -> date:
+    return date(2026, 12, 2)
+
+
+async def render_masterplan_pdf(figures: Figures, lang: str) -> bytes:
+    return await masterplan_document(figures, figures.release(), lang, "pdf", today)  # type: ignore[arg-type]
+
+
 MARKER = {"it": "meno di 5", "en": "fewer than 5"}
 
 
@@ -41,7 +54,8 @@ def read_back(pdf: bytes) -> tuple[str, list[str]]:
     runs: list[str] = []
 
     def visit(text: str, _cm: Any, _tm: Any, font: Any, size: float) -> None:
-        if font is not None and (font.get("/BaseFont", "").lstrip("/"), size) == COUNT_FONT and text.strip():
+        base = str(font.get("/BaseFont", "")) if font is not None else ""
+        if base.partition("+")[2].startswith(COUNT_FONT_NAME) and text.strip():
             runs.append(text.strip())
 
     return "\n".join(page.extract_text(visitor_text=visit) for page in reader.pages), runs
@@ -69,7 +83,7 @@ async def client(figures: Figures) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.mark.parametrize("lang", ["it", "en"])
 async def test_the_pdf_has_every_section_in_its_language_and_only_safe_counts(figures: Figures, lang: str) -> None:
-    pdf = await render_masterplan_pdf(figures, None, lang)  # type: ignore[arg-type]
+    pdf = await render_masterplan_pdf(figures, lang)
     assert pdf.startswith(b"%PDF")
     text, runs = read_back(pdf)
     for title in SECTIONS[lang]:
@@ -80,15 +94,23 @@ async def test_the_pdf_has_every_section_in_its_language_and_only_safe_counts(fi
     assert ("Segnalazioni per fascia d'età" if lang == "it" else "Referrals by age band") in text  # accents survive
 
 
+async def test_the_pdf_is_pdf_a_2b_in_the_report_language(figures: Figures) -> None:
+    reader = PdfReader(io.BytesIO(await render_masterplan_pdf(figures, "en")))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en"
+    assert "/OutputIntents" in root  # the colour profile PDF/A requires
+    metadata = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert 'pdfaid:part="2"' in metadata and 'pdfaid:conformance="B"' in metadata
+
+
 async def test_the_pdf_shows_the_same_counts_as_the_html(client: httpx.AsyncClient) -> None:
     headers = token(Role.ANALYST)
     html = (await client.get("/masterplan", headers=headers)).text
     pdf = (await client.get("/masterplan?format=pdf", headers=headers)).content
     html_counts = sorted(int(c) for c in re.findall(r'data-count="(\d+)"', html))
     pdf_counts = sorted(shown_counts(read_back(pdf)[1]))
-    # The PDF draws the counts of the flows and target charts too; the HTML marks only its tables.
-    assert set(pdf_counts) == set(html_counts)
-    assert len(pdf_counts) >= len(html_counts)
+    # One template: the PDF prints exactly the counts the HTML shows.
+    assert pdf_counts == html_counts
 
 
 @pytest.mark.parametrize("role", [Role.ANALYST, Role.AUDITOR])

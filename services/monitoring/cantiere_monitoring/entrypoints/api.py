@@ -15,10 +15,9 @@ from cantiere_runtime.territory import Territory
 from cantiere_runtime.webapp import base_app
 from fastapi import FastAPI
 
-from cantiere_monitoring.bootstrap import SERVICE, Settings, build_runtime, load_settings_territory
+from cantiere_monitoring.bootstrap import SERVICE, Settings, build_runtime, load_settings_territory, service_figures
 from cantiere_monitoring.entrypoints.pages import install_monitoring_pages
 from cantiere_monitoring.entrypoints.routes import router
-from cantiere_monitoring.service_layer.figures import Figures
 
 
 def monitoring_app(territory: Territory, issuers: Sequence[IssuerSettings], **kwargs: object) -> FastAPI:
@@ -50,7 +49,7 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await runtime.start()
         app.state.runtime = runtime
-        app.state.figures = Figures(runtime.engine, territory)
+        app.state.figures = service_figures(runtime, territory)
         try:
             yield
         finally:

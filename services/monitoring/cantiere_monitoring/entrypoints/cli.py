@@ -50,6 +50,8 @@ def masterplan(
     """Write the Masterplan report (self-contained HTML, or PDF) of one fixed release from the read models."""
     from cantiere_runtime.errors import Unavailable, UserFacingError
 
+    from cantiere_monitoring.bootstrap import command_figures, load_settings_territory, today
+    from cantiere_monitoring.service_layer.figures import release_of
     from cantiere_monitoring.service_layer.masterplan import format_for, masterplan_document
 
     if lang not in ("it", "en"):
@@ -59,19 +61,21 @@ def masterplan(
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--format") from error
     settings = load_settings(**({"territory": territory} if territory else {}))
+
+    async def document() -> bytes:
+        # The release is checked before any database work.
+        release = release_of(load_settings_territory(settings), period, start and start.date(), end and end.date())
+        async with command_figures(settings) as figures:
+            return await masterplan_document(figures, release, lang, chosen, today)  # type: ignore[arg-type]
+
     try:
-        document = asyncio.run(
-            masterplan_document(
-                settings, period, lang, chosen,  # type: ignore[arg-type]
-                start=start.date() if start else None, end=end.date() if end else None,
-            )
-        )  # fmt: skip
+        written = asyncio.run(document())
     except Unavailable as error:  # e.g. figures withheld while a withdrawal waits to be applied
         typer.echo(f"{error.message_it}\n{error.message_en}", err=True)
         raise typer.Exit(3) from None
     except UserFacingError as error:
         raise typer.BadParameter(f"{error.message_it} / {error.message_en}", param_hint="--period") from error
-    out.write_bytes(document)
+    out.write_bytes(written)
     typer.echo(f"Masterplan ({chosen.upper()}) written to {out}")
 
 

@@ -61,3 +61,24 @@ def to_csv(indicators: dict[str, Any]) -> str:
 def to_json(indicators: dict[str, Any]) -> str:
     """The suppressed indicators as JSON text (dates as ISO dates)."""
     return json.dumps(indicators, default=str, ensure_ascii=False, indent=2)
+
+
+OPEN_DATA_HEADER = ["sezione", "indicatore", "dimensione", "voce", "valore", "motivo_omissione", "nota"]
+OPEN_DATA_NOTES = {
+    "small": "meno di {t}",
+    "complementary": "non mostrato ({t} o più)",
+    "withheld": "riservato",
+    "programme_level": "riportato solo a livello di programma",
+}
+
+
+def to_open_data_csv(indicators: dict[str, Any]) -> str:
+    """The suppressed indicators as open data: CSV (UTF-8, comma-separated) with Italian headers and notes."""
+    threshold = indicators["threshold"]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(OPEN_DATA_HEADER)
+    for row in rows(indicators):
+        reason = row[5]
+        writer.writerow([*row[:6], OPEN_DATA_NOTES.get(reason, reason).format(t=threshold) if reason else ""])
+    return out.getvalue()

@@ -1,7 +1,8 @@
-"""The Region's pages, on the shared layout, beside the JSON routes: the programme's headline figures as published.
+"""The Region's pages, on the shared layout, beside the JSON routes: the figures as published.
 
-The home page calls the same service layer as ``/indicators`` (``Figures``, the programme release, after
-small-cell and secondary suppression): a withheld count shows as its marker ("meno di 5"), never the count.
+The home page is each reader's front door: the dashboard for analysts and auditors (``entrypoints/dashboard.py``),
+the ambito's cells for the Ufficio di Piano. Both call the same service layer as ``/indicators`` (``Figures``,
+after small-cell and secondary suppression): a withheld count shows as its marker ("meno di 5"), never the count.
 """
 
 from __future__ import annotations
@@ -14,12 +15,15 @@ from cantiere_runtime.errors import Forbidden
 from cantiere_runtime.signin import require_page
 from cantiere_runtime.territory import Territory
 from cantiere_web import N_, Brand, Pages, gettext, install_pages, page_router
-from cantiere_web.i18n import current_locale
 from cantiere_web.pages import NavItem
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import Response
 
-from cantiere_monitoring.domain.cells import Suppression, label
+from cantiere_monitoring.domain.releases import Release
+from cantiere_monitoring.entrypoints import open_data
+from cantiere_monitoring.entrypoints.cells import shown
+from cantiere_monitoring.entrypoints.dashboard import Period, figures_page
+from cantiere_monitoring.entrypoints.dashboard import router as dashboard_router
 from cantiere_monitoring.service_layer.figures import Figures
 
 HERE = Path(__file__).parent
@@ -36,33 +40,29 @@ FLOWS = {
     "interruptions": N_("Tirocini interrotti"),
     "completions": N_("Tirocini conclusi"),
 }
-AT_END = {"active": N_("Tirocini in corso"), "suspended": N_("Tirocini sospesi")}
 
 router = page_router()
 # Analysts and auditors of the monitoring partner; the Ufficio di Piano of an ambito (signed in by its capofila,
 # whose issuer this service trusts for that role only) sees its ambito.
+# A municipal manager (signed in by their own municipality's issuer, trusted here for that role) sees their own
+# municipality's figures.
 Reader = Annotated[
-    Principal, Depends(require_page(Role.ANALYST, Role.AUDITOR, Role.DISTRICT_PLANNER, same_partner=False))
+    Principal,
+    Depends(
+        require_page(Role.ANALYST, Role.AUDITOR, Role.DISTRICT_PLANNER, Role.MUNICIPAL_MANAGER, same_partner=False)
+    ),
 ]
 
 
-def shown(cell: dict[str, Any], threshold: int) -> str:
-    """A published cell in the page's language: the count, or why it is withheld ("meno di 5")."""
-    if "value" in cell:
-        return str(cell["value"])
-    lang = "en" if current_locale.get() == "en" else "it"
-    if "reason" in cell:
-        return label(Suppression(cell["reason"]), threshold, lang)
-    return label(Suppression.WITHHELD, threshold, lang)
-
-
 @router.get("/")
-async def home(request: Request, who: Reader) -> Response:
-    """The programme's headline figures for the whole programme period, as ``/indicators`` publishes them; for the
-    Ufficio di Piano, its ambito's cells of them (as ``/ambito``)."""
+async def home(request: Request, who: Reader, period: Period = None) -> Response:
+    """For analysts and auditors, the dashboard of a fixed release (the programme by default), as ``/indicators``
+    and ``/procedure`` publish it; for the Ufficio di Piano, its ambito's cells of the programme (as ``/ambito``)."""
     figures: Figures = request.app.state.figures
-    release = figures.release("programme")
+    release = figures.release(period if who.role is not Role.DISTRICT_PLANNER else "programme")
     pages: Pages = request.app.state.pages
+    if who.role is Role.MUNICIPAL_MANAGER:
+        return await municipality_page(request, figures, release, who.partner)
     if who.role is Role.DISTRICT_PLANNER:
         ambito = next((a for a in figures.territory.ambiti if a.capofila == who.partner), None)
         if ambito is None:
@@ -79,23 +79,30 @@ async def home(request: Request, who: Reader) -> Response:
         return pages.render(request, "ambito.html", figures=of_ambito, flows=FLOWS, cell=cell, release=release)
     if who.partner != request.app.state.partner:
         raise Forbidden("Questi dati appartengono a un altro ente.", "These data belong to another partner.")
-    published = await figures.indicators(release)
-    return pages.render(
-        request,
-        "home.html",
-        figures=published,
-        flows=FLOWS,
-        at_end=AT_END,
-        shown=lambda cell: shown(cell, published["threshold"]),
-        release=release,
-    )
+    return await figures_page(request, figures, release, downloads=True, open_data=True)
+
+
+async def municipality_page(request: Request, figures: Figures, release: Release, municipality: str) -> Response:
+    """A municipal manager's own municipality: its slice of the release, suppressed on its own (as ``/`` for the
+    Region, without the programme's target, budget and hosts)."""
+    town = next((m for m in figures.territory.municipalities if m.code == municipality), None)
+    if town is None:
+        raise Forbidden("Il tuo ente non è un comune del programma.", "Your organisation is no municipality here.")
+    doc, procedure = await figures.municipality_figures(release, municipality)
+    heading = gettext("%(name)s in cifre") % {"name": town.name}
+    return await figures_page(request, figures, release, doc=doc, procedure=procedure, heading=heading)
 
 
 def navigation(principal: Principal | None) -> list[NavItem]:
-    """The menu: the home page for now (the full monitoring pages build on it)."""
+    """The menu: each reader's front door, and the open data, which anyone may read."""
+    open_data = ("/dati-aperti", N_("Dati aperti"))
     if principal is None:
-        return []
-    return [("/", N_("L'ambito in cifre") if principal.role is Role.DISTRICT_PLANNER else N_("Il programma in cifre"))]
+        return [open_data]
+    home = {
+        Role.DISTRICT_PLANNER: N_("L'ambito in cifre"),
+        Role.MUNICIPAL_MANAGER: N_("Il comune in cifre"),
+    }.get(principal.role, N_("Il programma in cifre"))
+    return [("/", home), open_data]
 
 
 def install_monitoring_pages(app: FastAPI, territory: Territory) -> None:
@@ -108,3 +115,6 @@ def install_monitoring_pages(app: FastAPI, territory: Territory) -> None:
         navigation=navigation,
     )
     app.include_router(router)
+    app.include_router(dashboard_router)
+    app.include_router(open_data.page)
+    app.include_router(open_data.files)

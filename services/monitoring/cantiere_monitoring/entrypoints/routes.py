@@ -13,11 +13,11 @@ from cantiere_runtime.errors import Forbidden
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from cantiere_monitoring.bootstrap import today
 from cantiere_monitoring.domain.releases import Release
 from cantiere_monitoring.entrypoints.exports import to_csv, to_json
-from cantiere_monitoring.report.masterplan import masterplan_data, render_html
-from cantiere_monitoring.report.pdf import render_pdf
 from cantiere_monitoring.service_layer.figures import Figures
+from cantiere_monitoring.service_layer.masterplan import MEDIA_TYPES, masterplan_document
 
 router = APIRouter(tags=["monitoring"])
 
@@ -124,8 +124,15 @@ async def masterplan(
     fmt: Format = "html",
 ) -> Response:
     figures = _figures(request)
-    data = await masterplan_data(figures, _release(figures, period, start, end))
+    release = _release(figures, period, start, end)
+    document = await masterplan_document(figures, release, lang, fmt, today)
+    return masterplan_response(document, figures, release, lang, fmt)
+
+
+def masterplan_response(document: bytes, figures: Figures, release: Release, lang: str, fmt: str) -> Response:
+    """The Masterplan as a download named for its territory, release and language (PDF), or as a page (HTML)."""
     if fmt == "pdf":
-        headers = {"Content-Disposition": f'inline; filename="masterplan-{data.territory.code}-{lang}.pdf"'}
-        return Response(render_pdf(data, lang), media_type="application/pdf", headers=headers)
-    return HTMLResponse(render_html(data, lang))
+        name = f"masterplan-{figures.territory.code}-{release.name.lower()}-{lang}.pdf"
+        headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+        return Response(document, media_type=MEDIA_TYPES["pdf"], headers=headers)
+    return Response(document, media_type=MEDIA_TYPES["html"])

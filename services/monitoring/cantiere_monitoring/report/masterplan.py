@@ -1,32 +1,32 @@
-"""The Masterplan: the programme as a replicable model, one self-contained HTML page (inline CSS and SVG)."""
+"""The Masterplan renderer: the programme as a replicable model, from one Jinja template, as HTML or PDF.
+
+Pure: it takes the already published (suppressed) figures and returns bytes; the service layer fetches them.
+The HTML is self-contained (inline CSS and SVG); the PDF is the same HTML printed by WeasyPrint as PDF/A-2b.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from cantiere_runtime.rules import RuleSet
-from cantiere_runtime.territory import TERRITORIES_DIR, Territory
+from cantiere_runtime.territory import Territory
+from cantiere_web.pdf import html_to_pdf
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from cantiere_monitoring.domain.cells import DEFAULT_THRESHOLD, Suppression
 from cantiere_monitoring.domain.cells import label as suppression_label
 from cantiere_monitoring.domain.journey import Period
-from cantiere_monitoring.domain.releases import Release
 from cantiere_monitoring.report.charts import Bar, bar_chart
-from cantiere_monitoring.report.texts import Lang, label, text
-from cantiere_monitoring.service_layer.figures import Figures
+from cantiere_monitoring.report.texts import Lang, label, phase_text, text
 
 TEMPLATES = Path(__file__).parent / "templates"
-
-
-def _environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
-    return env
+Format = Literal["html", "pdf"]
+COUNT_FONT = "DejaVu Sans Mono"  # the counts' typeface: a PDF's counts can be read back by their font
 
 
 def cell_text(cell: dict[str, Any], lang: Lang = "it", threshold: int = DEFAULT_THRESHOLD) -> str:
@@ -55,39 +55,27 @@ def _bar(name: str, cell: dict[str, Any], lang: Lang, threshold: int) -> Bar:
     return Bar(label(name, lang), cell.get("value"), cell_text(cell, lang, threshold))
 
 
-def euro(cents: int | None) -> str:
-    """An amount in cents as euro, "—" when withheld."""
-    return "—" if cents is None else f"{cents / 100:,.2f} €".replace(",", "\u202f")
-
-
-def territory_file_text(territory: Territory, path: Path | None = None) -> str:
-    """The territory's configuration file as written, for a new territory to copy and adapt."""
-    path = path or TERRITORIES_DIR / f"{territory.code}.yaml"
-    return path.read_text(encoding="utf-8") if path.exists() else territory.model_dump_json(indent=2)
+def euro(cents: int | None, lang: Lang = "it") -> str:
+    """An amount in cents as euro in the report's language, "—" when withheld."""
+    if cents is None:
+        return "—"
+    whole, part = f"{cents / 100:,.2f}".split(".")
+    return f"{whole.replace(',', '.')},{part} €" if lang == "it" else f"€{whole}.{part}"
 
 
 def chart_bars(indicators: dict[str, Any], procedure: dict[str, Any], lang: Lang) -> dict[str, tuple[str, list[Bar]]]:
-    """The report's charts as data (title and bars), drawn as SVG in HTML and with PDF primitives in the PDF."""
+    """The report's charts as data (title and bars)."""
     threshold = indicators["threshold"]
     flows = [_bar(name, flow["total"], lang, threshold) for name, flow in indicators["flows"].items()]
     phases = [
-        Bar(
-            label(p["phase"], lang),
-            p["median_days"],
-            "—" if p["median_days"] is None else f"{p['median_days']:g}",
-            p["standard_days"],
-        )
+        Bar(label(p["phase"], lang), p["median_days"], "—" if p["median_days"] is None else f"{p['median_days']:g}",
+            p["standard_days"])
         for p in procedure["phases"]
-    ]
+    ]  # fmt: skip
     target = indicators["target"]
-    progress = [
-        Bar(
-            label("starts", lang),
-            target["starts"].get("value"),
-            cell_text(target["starts"], lang, threshold),
-            target["internships"],
-        )
-    ]
+    starts = target["starts"]
+    shown = cell_text(starts, lang, threshold)
+    progress = [Bar(label("starts", lang), starts.get("value"), shown, target["internships"])]
     return {
         "flows": (text("in_figures", lang), flows),
         "target": (text("starts_vs_target", lang), progress),
@@ -106,7 +94,7 @@ def charts(indicators: dict[str, Any], procedure: dict[str, Any], lang: Lang) ->
 
 @dataclass(frozen=True)
 class MasterplanData:
-    """Everything a Masterplan shows, already published: the HTML and the PDF are drawn from this alone."""
+    """Everything a Masterplan shows, already published: the document is drawn from this alone."""
 
     territory: Territory
     period: Period
@@ -114,7 +102,6 @@ class MasterplanData:
     indicators: dict[str, Any]
     procedure: dict[str, Any]
     rule_sets: list[tuple[date, RuleSet]]
-    territory_file: str
 
     @property
     def bottlenecks(self) -> list[dict[str, Any]]:
@@ -122,32 +109,31 @@ class MasterplanData:
         return [p for p in self.procedure["phases"] if p["bottleneck"]]
 
 
-async def masterplan_data(
-    figures: Figures, release: Release | None = None, territory_file: Path | None = None
-) -> MasterplanData:
-    """The published figures and configuration of one fixed release (the programme by default), read once."""
-    release = release or figures.release()
-    territory = figures.territory
-    return MasterplanData(
-        territory=territory,
-        period=release.period,
-        generated=datetime.now(UTC).date(),
-        indicators=await figures.indicators(release),
-        procedure=await figures.procedure(release),
-        rule_sets=[(p.starts_on, territory.rule_set_on(p.starts_on)) for p in territory.rule_sets],
-        territory_file=territory_file_text(territory, territory_file),
-    )
+def place_names(territory: Territory) -> dict[str, str]:
+    """The territory's names of its municipalities, districts and ambiti, by code."""
+    names = {m.code: m.name for m in territory.municipalities}
+    names |= {d.code: d.name for m in territory.municipalities for d in m.districts}
+    return names | {a.code: a.name for a in territory.ambiti}
 
 
 def render_html(data: MasterplanData, lang: Lang = "it") -> str:
-    """The Masterplan as one HTML document."""
-    template = _environment().get_template("masterplan.html.j2")
-    return template.render(
+    """The Masterplan as one self-contained HTML document."""
+    places = place_names(data.territory)
+
+    def place(code: str) -> Markup:  # a proper name, in the territory's language
+        return Markup("<span{}>{}</span>").format(Markup(' lang="it"') if lang != "it" else "", places[code])
+
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
+    return env.get_template("masterplan.html.j2").render(
         lang=lang,
         t=lambda key: text(key, lang),
-        label=lambda key: label(key, lang),
+        label=lambda key: place(key) if key in places else label(key, lang),
+        phase_text=lambda phase: phase_text(phase, lang),
         count=counter(lang, data.territory.disclosure_threshold),
-        euro=euro,
+        euro=lambda cents: euro(cents, lang),
+        count_font=COUNT_FONT,
+        # Proper names (municipalities, partners, laws) stay in the territory's language, marked as such.
+        own=Markup(' lang="it"') if lang != "it" else Markup(""),
         territory=data.territory,
         period=data.period,
         generated=data.generated,
@@ -156,12 +142,14 @@ def render_html(data: MasterplanData, lang: Lang = "it") -> str:
         charts=charts(data.indicators, data.procedure, lang),
         bottlenecks=data.bottlenecks,
         rule_sets=data.rule_sets,
-        territory_file=data.territory_file,
     )
 
 
-async def render_masterplan(
-    figures: Figures, release: Release | None = None, lang: Lang = "it", territory_file: Path | None = None
-) -> str:
-    """The Masterplan of a release (the programme by default) as one HTML document."""
-    return render_html(await masterplan_data(figures, release, territory_file), lang)
+def render_pdf(data: MasterplanData, lang: Lang = "it") -> bytes:
+    """The Masterplan as PDF/A-2b: the same HTML, printed."""
+    return html_to_pdf(render_html(data, lang))
+
+
+def render(data: MasterplanData, lang: Lang = "it", fmt: Format = "html") -> bytes:
+    """The Masterplan as bytes: UTF-8 HTML or PDF."""
+    return render_pdf(data, lang) if fmt == "pdf" else render_html(data, lang).encode("utf-8")

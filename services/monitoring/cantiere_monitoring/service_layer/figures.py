@@ -134,6 +134,32 @@ class Figures:
             "flows": flows,
         }
 
+    async def municipality_figures(self, release: Release, municipality: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """A municipality's own slice of the release, for its municipal manager: the indicators and the procedure
+        computed over its own people only, with the threshold and the release guards applied to that slice (no
+        hosts, no target or budget: those belong to the programme)."""
+        journeys, _ = await self._facts()
+        own = [j for j in journeys if j.municipality == municipality]
+        t = self.territory
+        town = next(m for m in t.municipalities if m.code == municipality)
+        keys = Dimensions(municipalities=[municipality], districts=[d.code for d in town.districts],
+                          age_bands=[band.value for band in AgeBand])  # fmt: skip
+
+        def indicators(r: Release) -> dict[str, Any]:
+            raw = compute(own, [], r.period, keys, t.follow_up_after_months)
+            return {"territory": t.code, "municipality": municipality, **_stamp(r),
+                    **publish_indicators(raw, t.disclosure_threshold, 0, 0)}  # fmt: skip
+
+        def procedure(r: Release) -> dict[str, Any]:
+            phases = publish_procedure(measure(own, r.period, standards(t)), t.disclosure_threshold)
+            return {"territory": t.code, **_stamp(r), "threshold": t.disclosure_threshold, "phases": phases}
+
+        whole = default_period(t)
+        return (
+            _guarded(release, whole, indicators, t.disclosure_threshold),
+            _guarded(release, whole, procedure, t.disclosure_threshold),
+        )
+
     async def procedure(self, release: Release) -> dict[str, Any]:
         """The procedure model of the release: standards, measured durations, overruns, bottlenecks."""
         journeys, _ = await self._facts()

@@ -1,22 +1,18 @@
-"""Render the Masterplan from a database, as the command line does."""
+"""The Masterplan of one fixed release: fetch the published figures, hand them to the renderer."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Literal
 
-from cantiere_runtime.db import create_engine
-from cantiere_runtime.migrate import migrate
-
-from cantiere_monitoring.bootstrap import COMPONENT, Settings, load_settings_territory
-from cantiere_monitoring.report.masterplan import masterplan_data, render_html
-from cantiere_monitoring.report.pdf import render_pdf
+from cantiere_monitoring.domain.releases import Release
+from cantiere_monitoring.report.masterplan import Format, MasterplanData, render
 from cantiere_monitoring.report.texts import Lang
-from cantiere_monitoring.service_layer.figures import Figures, release_of
+from cantiere_monitoring.service_layer.figures import Figures
 
-Format = Literal["html", "pdf"]
 FORMATS: dict[str, Format] = {".html": "html", ".htm": "html", ".pdf": "pdf"}
+MEDIA_TYPES: dict[Format, str] = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
 
 
 def format_for(out: Path, asked: str | None = None) -> Format:
@@ -30,28 +26,21 @@ def format_for(out: Path, asked: str | None = None) -> Format:
     return FORMATS.get(out.suffix.lower(), "html")
 
 
+async def masterplan_data(figures: Figures, release: Release, today: Callable[[], date]) -> MasterplanData:
+    """The published figures and configuration of one fixed release, read once."""
+    territory = figures.territory
+    return MasterplanData(
+        territory=territory,
+        period=release.period,
+        generated=today(),
+        indicators=await figures.indicators(release),
+        procedure=await figures.procedure(release),
+        rule_sets=[(p.starts_on, territory.rule_set_on(p.starts_on)) for p in territory.rule_sets],
+    )
+
+
 async def masterplan_document(
-    settings: Settings,
-    period: str | None,
-    lang: Lang,
-    fmt: Format = "html",
-    start: date | None = None,
-    end: date | None = None,
+    figures: Figures, release: Release, lang: Lang, fmt: Format, today: Callable[[], date]
 ) -> bytes:
-    """The report of one fixed release (see `Figures.release`) of the settings' database and territory,
-    as UTF-8 HTML or as PDF; `ReleaseRefused` before any database work when the period is not released."""
-    territory = load_settings_territory(settings)
-    release = release_of(territory, period, start, end)
-    engine = create_engine(settings.database_url)
-    try:
-        await migrate(engine, COMPONENT)
-        figures = Figures(engine, territory)
-        data = await masterplan_data(figures, release, settings.territory_file)
-    finally:
-        await engine.dispose()
-    return render_pdf(data, lang) if fmt == "pdf" else render_html(data, lang).encode("utf-8")
-
-
-async def masterplan_html(settings: Settings, period: str | None, lang: Lang) -> str:
-    """The report of one fixed release of the settings' database and territory as HTML."""
-    return (await masterplan_document(settings, period, lang)).decode("utf-8")
+    """The Masterplan of a release as UTF-8 HTML or PDF/A bytes."""
+    return render(await masterplan_data(figures, release, today), lang, fmt)
