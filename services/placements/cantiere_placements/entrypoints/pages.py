@@ -161,3 +161,7 @@ def install_placements_pages(app: FastAPI, settings: Settings) -> None:
         navigation=navigation,
     )
     app.include_router(router)
+    from cantiere_placements.entrypoints import pages_documents, pages_employment_centre  # they import this module
+
+    for module in (pages_documents, pages_employment_centre):
+        app.include_router(module.router)

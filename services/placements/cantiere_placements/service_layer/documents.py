@@ -11,6 +11,7 @@ internships; the employment centre the training project, only while the person c
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -88,16 +89,22 @@ class PlacementDocuments:
             )
         facts = await self._facts(placement_id, who)
         today = now.astimezone(ROME).date()
+        if kind is Kind.REGISTER and (month is None or month not in facts.months()):
+            raise NotFound("Questo mese non è ancora stato chiuso.", "This month has not been closed yet.")
+        if (kind is Kind.PROJECT and facts.state.project is None) or (
+            kind is Kind.ATTESTATION and facts.attestation is None
+        ):
+            raise NotFound("Il documento non esiste ancora.", "The document does not exist yet.")
         if kind is Kind.AGREEMENT:
-            pdf = render.agreement_pdf(facts.agreement(today))
-        elif kind is Kind.PROJECT:
-            pdf = render.project_pdf(facts.project(await self._intern(facts, who, now, kind), today))
+            pdf = await asyncio.to_thread(render.agreement_pdf, facts.agreement(today))
+            return _filename(kind, placement_id), pdf
+        intern = await self._intern(facts, who, now, kind)
+        if kind is Kind.PROJECT:
+            pdf = await asyncio.to_thread(render.project_pdf, facts.project(intern, today))
         elif kind is Kind.REGISTER:
-            if month is None or month not in facts.months():
-                raise NotFound("Questo mese non è ancora stato chiuso.", "This month has not been closed yet.")
-            pdf = render.register_pdf(facts.register(await self._intern(facts, who, now, kind), month, today))
+            pdf = await asyncio.to_thread(render.register_pdf, facts.register(intern, str(month), today))
         else:
-            pdf = render.attestation_pdf(facts.attested(await self._intern(facts, who, now, kind), today))
+            pdf = await asyncio.to_thread(render.attestation_pdf, facts.attested(intern, today))
         return _filename(kind, placement_id, month), pdf
 
     async def project(self, placement_id: str, who: Principal, now: datetime) -> d.ProjectDocument:
