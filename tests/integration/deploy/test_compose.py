@@ -181,7 +181,14 @@ def test_every_service_has_resource_limits_and_a_pinnable_image() -> None:
 def test_the_dockerfile_takes_the_base_image_as_an_arg_with_the_tag_as_fallback() -> None:
     text = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
     assert "ARG PYTHON_IMAGE=python:3.11-slim\nFROM ${PYTHON_IMAGE}" in text
-    for package in ["libs/events", "libs/runtime", "services/referrals", "services/placements", "services/monitoring"]:
+    for package in [
+        "libs/events",
+        "libs/runtime",
+        "libs/web",
+        "services/referrals",
+        "services/placements",
+        "services/monitoring",
+    ]:
         assert f"./{package}" in text
 
 

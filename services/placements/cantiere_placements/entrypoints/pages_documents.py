@@ -12,7 +12,7 @@ from typing import Annotated
 
 from cantiere_runtime.auth import Principal, Role
 from cantiere_runtime.errors import NotFound
-from cantiere_web import page_router
+from cantiere_web import N_, page_router
 from fastapi import Depends, Request
 from fastapi.responses import Response
 
@@ -26,10 +26,10 @@ UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 FILE = re.compile(r"^(?P<kind>[a-z-]+?)(?:-(?P<month>(?:19|20)[0-9]{2}-(?:0[1-9]|1[0-2])))?-[0-9a-f]{8}$")
 Reader = Annotated[Principal, Depends(page_allow(*STAFF, Role.COMPANY_TUTOR, Role.EMPLOYMENT_OFFICER))]
 DOCUMENT_NAMES = {
-    Kind.AGREEMENT: "Convenzione di tirocinio",
-    Kind.PROJECT: "Progetto formativo individuale",
-    Kind.REGISTER: "Registro mensile delle presenze",
-    Kind.ATTESTATION: "Attestazione delle competenze",
+    Kind.AGREEMENT: N_("Convenzione di tirocinio"),
+    Kind.PROJECT: N_("Progetto formativo individuale"),
+    Kind.REGISTER: N_("Registro mensile delle presenze"),
+    Kind.ATTESTATION: N_("Attestazione delle competenze"),
 }
 
 
