@@ -165,10 +165,10 @@ def test_the_employment_centre_returns_a_project_and_validates_the_corrected_one
     accessible(page, "placements-officer-04-convalidato")
 
     # The centre reads the training project only: not the agreement, not the other documents, not the files.
-    page.goto(f"/inserimenti/{placement}/documenti")
+    page.goto(f"/tirocini/{placement}/documenti")
     expect(page.get_by_role("link", name="Progetto formativo individuale")).to_be_visible()
     expect(page.get_by_role("link", name="Convenzione di tirocinio")).to_have_count(0)
-    answer = page.request.get(f"/inserimenti/{placement}/documenti/convenzione-{placement[:8]}.pdf")
+    answer = page.request.get(f"/tirocini/{placement}/documenti/convenzione-{placement[:8]}.pdf")
     assert answer.status == 403
     centre = Principal(user_id=OFFICER, role=Role.EMPLOYMENT_OFFICER, partner=CENTRE)
     assert (
@@ -198,7 +198,7 @@ def test_each_document_downloads_from_the_placements_documents_page_and_opens(
     context.set_default_timeout(15000)
     page = context.new_page()
     signed_in(page, system.placements.url, OPERATOR, organisation=BARI.partners.consortium.name)
-    page.goto(f"/inserimenti/{placement}/documenti")
+    page.goto(f"/tirocini/{placement}/documenti")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Documenti del tirocinio")
     accessible(page, "placements-documents-01-elenco")
     expected = {
@@ -219,9 +219,9 @@ def test_each_document_downloads_from_the_placements_documents_page_and_opens(
     elsewhere = browser.new_context(base_url=system.placements.url)
     tutor = elsewhere.new_page()
     signed_in(tutor, system.placements.url, TUTOR_ELSEWHERE, organisation=BARI.partners.consortium.name)
-    answer = tutor.goto(f"/inserimenti/{placement}/documenti")
+    answer = tutor.goto(f"/tirocini/{placement}/documenti")
     assert answer is not None and answer.status == 403
     expect(tutor.get_by_role("heading", level=1)).to_have_text("Accesso non consentito")
     accessible(tutor, "placements-documents-02-tutor-di-altra-azienda")
-    assert tutor.request.get(f"/inserimenti/{placement}/documenti/convenzione-{placement[:8]}.pdf").status == 403
+    assert tutor.request.get(f"/tirocini/{placement}/documenti/convenzione-{placement[:8]}.pdf").status == 403
     elsewhere.close()

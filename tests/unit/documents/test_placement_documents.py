@@ -16,6 +16,7 @@ from pypdf import PdfReader
 PLACEMENT = "0190d1a0-0000-7000-8000-0000000000aa"
 PARTIES = d.Parties(
     promoter="ATI Cantiere dell'inclusione",
+    host_name="Trattoria Inventata s.r.l.",
     host_vat_number="01234567897",
     host_site="Mola di Bari",
     host_sector="56.10",
@@ -93,7 +94,13 @@ def test_each_document_names_the_parties_their_roles_the_rules_and_its_dates(
     rendered: dict[str, bytes], name: str
 ) -> None:
     _, text = _text(rendered[name])
-    for fact in ("Soggetto promotore", "ATI Cantiere dell'inclusione", "Soggetto ospitante", "01234567897"):
+    for fact in (
+        "Soggetto promotore",
+        "ATI Cantiere dell'inclusione",
+        "Soggetto ospitante",
+        "Trattoria Inventata",
+        "01234567897",
+    ):
         assert fact in text, (name, fact)
     assert "L.R. Puglia 10 novembre 2023, n. 26" in text
     assert "Comune di Bari" in text

@@ -19,6 +19,7 @@ class Parties:
     """The parties and their roles: promoter, host, referring municipality, employment centre."""
 
     promoter: str  # soggetto promotore: the consortium
+    host_name: str | None  # the company's name, where the host registry holds it
     host_vat_number: str  # soggetto ospitante, by VAT number (a company, not a person)
     host_site: str  # the municipality of the host's site
     host_sector: str  # ATECO sector code

@@ -1,7 +1,7 @@
 """A placement's documents as pages: the list of what can be downloaded now, and each PDF.
 
-``/inserimenti/{placement_id}/documenti`` lists them (the placement's page links here, or includes the
-``documents/_links.html`` macro); each downloads from ``/inserimenti/{placement_id}/documenti/<file>.pdf``.
+``/tirocini/{placement_id}/documenti`` lists them (the placement's page links here, or includes the
+``documents/_links.html`` macro); each downloads from ``/tirocini/{placement_id}/documenti/<file>.pdf``.
 Who may have which is decided by the service layer (``PlacementDocuments``), as for the JSON route.
 """
 
@@ -52,7 +52,7 @@ def pdf_answer(filename: str, pdf: bytes) -> Response:
     )
 
 
-@router.get("/inserimenti/{placement_id}/documenti")
+@router.get("/tirocini/{placement_id}/documenti")
 async def documents_page(request: Request, placement_id: str, who: Reader, wiring: Fresh) -> Response:
     """The documents of a placement this person may download now."""
     found = await placement_documents(wiring).available(checked(placement_id), who)
@@ -65,7 +65,7 @@ async def documents_page(request: Request, placement_id: str, who: Reader, wirin
     )
 
 
-@router.get("/inserimenti/{placement_id}/documenti/{filename}.pdf")
+@router.get("/tirocini/{placement_id}/documenti/{filename}.pdf")
 async def download(request: Request, placement_id: str, filename: str, who: Reader, wiring: Fresh) -> Response:
     """One document as PDF/A-2b."""
     parsed = FILE.match(filename)

@@ -57,7 +57,7 @@ async def render_project(
         status_code=status,
         here=f"/progetti/{placement_id}",
         project=project,
-        pdf=f"/inserimenti/{placement_id}/documenti/{Kind.PROJECT.value}-{placement_id[:8]}.pdf",
+        pdf=f"/tirocini/{placement_id}/documenti/{Kind.PROJECT.value}-{placement_id[:8]}.pdf",
         may_decide=person.role is Role.EMPLOYMENT_OFFICER and waiting,
         form=form,
         return_reasons=RETURN_REASONS,

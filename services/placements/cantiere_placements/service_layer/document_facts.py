@@ -36,6 +36,7 @@ class PlacementFacts:
         partners = self.territory.partners
         return d.Parties(
             promoter=partners.consortium.name,
+            host_name=self.host.get("company_name"),  # kept by the host registry (not its site address)
             host_vat_number=self.host["vat_number"],
             host_site=self._name(self.host["site_municipality"]),
             host_sector=self.host["sector_code"],
