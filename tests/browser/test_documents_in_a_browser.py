@@ -134,7 +134,7 @@ def test_the_employment_centre_returns_a_project_and_validates_the_corrected_one
     assert "Zafferanetti" not in page.content() and journey["tax_code"] not in page.content()
     accessible(page, "placements-officer-01-progetto")
 
-    with page.expect_download() as downloaded:
+    with page.expect_download(timeout=60_000) as downloaded:  # the first rendering prepares the fonts
         page.get_by_role("link", name="Scarica il progetto in PDF").click()
     text = _pdf_text(Path(downloaded.value.path()).read_bytes())
     assert "Mirtilla" in text and "In attesa di convalida" in text and journey["tax_code"] not in text.replace(" ", "")
@@ -208,7 +208,7 @@ def test_each_document_downloads_from_the_placements_documents_page_and_opens(
         "Attestazione delle competenze": ["Mirtilla", "kitchen.basic", ENDS.strftime("%d/%m/%Y")],
     }
     for name, facts in expected.items():
-        with page.expect_download() as downloaded:
+        with page.expect_download(timeout=60_000) as downloaded:  # the first rendering prepares the fonts
             page.get_by_role("link", name=name).click()
         text = _pdf_text(Path(downloaded.value.path()).read_bytes())
         for fact in (*facts, "Soggetto promotore", BARI.partners.consortium.name, "Comune di Bari"):
