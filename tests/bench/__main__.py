@@ -22,6 +22,7 @@ from cantiere_runtime.store import EventStore, envelope_for
 from cantiere_runtime.stream_projector import StreamProjector
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tests.bench.documents import bench_documents
 from tests.integration.runtime.sample import (
     REGISTRY,
     CounterTicked,
@@ -149,6 +150,7 @@ async def main() -> None:
             await bench_fold(engine)
             await bench_relay(engine, server.url)
             await bench_projector(engine, server.url)
+            bench_documents()
             await engine.dispose()
         finally:
             server.stop()

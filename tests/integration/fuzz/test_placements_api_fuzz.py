@@ -24,7 +24,7 @@ from .tokens import bearer
 CONSORTIUM, CENTRE = "ati-cantiere", "cpi-bari"
 COORDINATOR = bearer(PLACEMENTS, Role.PLACEMENT_COORDINATOR, CONSORTIUM)  # every staff route, and its own
 OFFICER = bearer(PLACEMENTS, Role.EMPLOYMENT_OFFICER, CENTRE)
-OFFICER_ROUTES = {("POST", "/placements/{placement_id}/validate")}
+OFFICER_ROUTES = {("POST", "/placements/{placement_id}/validate"), ("POST", "/placements/{placement_id}/return")}
 PEOPLE = range(1, 7)
 
 

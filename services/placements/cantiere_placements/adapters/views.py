@@ -162,6 +162,8 @@ def _changes(event: Event, row: dict[str, Any]) -> dict[str, Any]:
                 "validated_on": None,
                 "waiting_for": "employment_centre",
             }
+        case ev.TrainingProjectReturned():
+            return {"waiting_for": "project_correction"}
         case ev.TrainingProjectValidated():
             return {"validated_on": event.validated_on, "waiting_for": "start_notice"}
         case ev.MandatoryNoticeFiled():

@@ -133,6 +133,8 @@ def decide_agreement(
                 raise WrongState("There is no approved training project waiting for validation.")
             if state.validated_on is not None:
                 raise WrongState("The training project is already validated.")
+            if state.returned is not None:
+                raise WrongState("The training project was returned for correction: validate it once resubmitted.")
             return [ev.TrainingProjectValidated(validated_on=today)]
         case StartInternship(started_on=started_on):
             _status(state, "agreed", "started")

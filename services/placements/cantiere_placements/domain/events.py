@@ -44,6 +44,7 @@ from cantiere_placements.domain.placement_events import (
     PlacementRejected,
     SafetyIncidentFlagged,
     TrainingProjectApproved,
+    TrainingProjectReturned,
     TrainingProjectValidated,
     TutorVisitLogged,
 )
@@ -89,6 +90,7 @@ __all__ = [
     "SafetyIncidentFlagged",
     "SkillsAssessed",
     "TrainingProjectApproved",
+    "TrainingProjectReturned",
     "TrainingProjectValidated",
     "TutorVisitLogged",
 ]

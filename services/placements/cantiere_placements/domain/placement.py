@@ -20,10 +20,11 @@ from cantiere_placements.domain.agreement import (
 from cantiere_placements.domain.agreement import Command as AgreementCommand
 from cantiere_placements.domain.errors import NotFound, WrongState
 from cantiere_placements.domain.placement_state import Placement, evolve
+from cantiere_placements.domain.project_review import ReturnTrainingProject, return_project
 from cantiere_placements.domain.running import Command as RunningCommand
 from cantiere_placements.domain.running import decide_running
 
-Command: TypeAlias = AgreementCommand | RunningCommand
+Command: TypeAlias = AgreementCommand | ReturnTrainingProject | RunningCommand
 FOLLOW_UP_MONTHS = (3, 6, 12)
 
 
@@ -57,6 +58,10 @@ def decide(
         raise WrongState("The case is closed.")
     if isinstance(command, FileMandatoryNotice):
         return [file_notice(command, state, today=today)]
+    if isinstance(command, ReturnTrainingProject):
+        if state.status == "rejected":
+            raise WrongState("The proposal was turned down.")
+        return [return_project(command, state, today=today)]
     if isinstance(command, AGREEMENT_COMMANDS):
         if state.status == "rejected":
             raise WrongState("The proposal was turned down.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 
 from cantiere_events import Event
 from cantiere_events.codes import (
@@ -19,6 +20,7 @@ from cantiere_events.codes import (
     SuspensionReason,
     TutorRole,
 )
+from pydantic import Field
 
 from cantiere_placements.domain.registry import REGISTRY
 
@@ -79,6 +81,32 @@ class TrainingProjectApproved(Event):
     ends_on: date
     monthly_allowance_cents: int
     rule_set_id: str
+
+
+class ProjectReturnReason(StrEnum):
+    """Why the employment centre returned a training project (placements-private: never on the bus)."""
+
+    OBJECTIVES = "objectives"  # the training objectives are unclear or do not fit the role
+    HOURS_OR_SCHEDULE = "hours_or_schedule"
+    DATES_OR_DURATION = "dates_or_duration"
+    ALLOWANCE = "allowance"
+    TUTORS = "tutors"
+    MISSING_DOCUMENTS = "missing_documents"
+    OTHER = "other"
+
+
+@REGISTRY.register
+class TrainingProjectReturned(Event):
+    """The employment centre returned the training project for correction, with a reason.
+
+    Private to the placements service: the explanation is free text, and free text never travels on the bus;
+    no other service acts on a return (the referring municipality and the Region see the validation only).
+    """
+
+    event_type = "TrainingProjectReturned"
+    reason: ProjectReturnReason
+    explanation: str = Field(min_length=1, max_length=500)
+    returned_on: date
 
 
 @REGISTRY.register

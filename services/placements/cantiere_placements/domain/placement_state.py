@@ -29,6 +29,7 @@ class Placement:
     agreement_signed_on: date | None = None
     project: ev.TrainingProjectApproved | None = None
     validated_on: date | None = None
+    returned: ev.TrainingProjectReturned | None = None  # the employment centre's last return, until resubmitted
     notices: tuple[NoticeKind, ...] = ()
     started_on: date | None = None
     ends_on: date | None = None
@@ -86,7 +87,9 @@ def evolve(state: Placement | None, event: Event) -> Placement | None:
         case ev.AgreementSigned():
             return replace(state, agreement_id=event.agreement_id, agreement_signed_on=event.signed_on)
         case ev.TrainingProjectApproved():
-            return replace(state, project=event, ends_on=event.ends_on, validated_on=None)
+            return replace(state, project=event, ends_on=event.ends_on, validated_on=None, returned=None)
+        case ev.TrainingProjectReturned():
+            return replace(state, returned=event)
         case ev.TrainingProjectValidated():
             return replace(state, validated_on=event.validated_on)
         case ev.MandatoryNoticeFiled():

@@ -15,7 +15,13 @@ from fastapi import FastAPI
 
 from cantiere_placements.adapters.referrals_gateway import ReferralsGateway
 from cantiere_placements.bootstrap import SERVICE, Settings, build_runtime, wire
-from cantiere_placements.entrypoints import routes_candidates, routes_hosts, routes_placements, routes_views
+from cantiere_placements.entrypoints import (
+    routes_candidates,
+    routes_documents,
+    routes_hosts,
+    routes_placements,
+    routes_views,
+)
 from cantiere_placements.entrypoints.deps import Clock, install_domain_errors, utc_now
 from cantiere_placements.entrypoints.pages import install_placements_pages
 
@@ -53,7 +59,7 @@ def create_app(settings: Settings, *, referrals: ReferralsGateway | None = None,
     )
     app.state.clock = clock or utc_now
     install_domain_errors(app)
-    for module in (routes_candidates, routes_hosts, routes_placements, routes_views):
+    for module in (routes_candidates, routes_hosts, routes_placements, routes_views, routes_documents):
         app.include_router(module.router)
     install_metrics(app, token=settings.metrics_token, production=settings.environment == "production")
     install_sign_in(app, settings)

@@ -169,6 +169,8 @@ def install_placements_pages(app: FastAPI, settings: Settings) -> None:
     app.include_router(router)
     from cantiere_placements.entrypoints import (  # they import this module's helpers
         pages_candidates,
+        pages_documents,
+        pages_employment_centre,
         pages_hosts,
         pages_ledger,
         pages_pipeline,
@@ -176,5 +178,6 @@ def install_placements_pages(app: FastAPI, settings: Settings) -> None:
         pages_tutor,
     )
 
-    for module in (pages_pipeline, pages_candidates, pages_placements, pages_hosts, pages_ledger, pages_tutor):
+    modules = (pages_pipeline, pages_candidates, pages_placements, pages_hosts, pages_ledger, pages_tutor)
+    for module in (*modules, pages_documents, pages_employment_centre):
         app.include_router(module.router)

@@ -13,7 +13,9 @@ from pydantic import BaseModel, Field
 from cantiere_placements.domain import agreement as ag
 from cantiere_placements.domain import running as run
 from cantiere_placements.domain.placement import Command
+from cantiere_placements.domain.placement_events import ProjectReturnReason
 from cantiere_placements.domain.placement_state import Placement
+from cantiere_placements.domain.project_review import ReturnTrainingProject
 from cantiere_placements.domain.values import Acting
 from cantiere_placements.entrypoints.deps import STAFF, allow, safety_intake_flowing, service, who
 from cantiere_placements.service_layer.handlers import Placements
@@ -43,11 +45,19 @@ class Attendance(BaseModel):
     attended_hours: Decimal = Field(ge=0, le=744)
 
 
+class ProjectReturn(BaseModel):
+    """Why the employment centre returns the project, and what to correct (kept by the consortium only)."""
+
+    reason: ProjectReturnReason
+    explanation: str = Field(min_length=1, max_length=500)
+
+
 def view(state: Placement) -> dict[str, Any]:
     """What a command answers: where the placement stands now."""
     return {
         "placement_id": state.placement_id,
         "status": state.status,
+        "returned": state.returned is not None,
         "ends_on": state.ends_on,
         "allowances": state.allowances,
         "follow_ups": list(state.follow_ups),
@@ -79,6 +89,15 @@ async def propose(request: Request, body: Propose, p: Staff, svc: Svc) -> dict[s
 async def validate(request: Request, placement_id: PlacementId, p: Officer, svc: Svc) -> dict[str, Any]:
     """The employment centre validates the training project."""
     return await _run(request, svc, p, placement_id, ag.ValidateTrainingProject())
+
+
+@router.post("/{placement_id}/return")
+async def send_back(
+    request: Request, placement_id: PlacementId, body: ProjectReturn, p: Officer, svc: Svc
+) -> dict[str, Any]:
+    """The employment centre returns the training project for correction, with a reason; the consortium
+    resubmits it by approving the corrected project (``training-project``)."""
+    return await _run(request, svc, p, placement_id, ReturnTrainingProject(body.reason, body.explanation))
 
 
 @router.post("/{placement_id}/attendance")

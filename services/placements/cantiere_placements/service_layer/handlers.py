@@ -21,6 +21,7 @@ from cantiere_placements.domain import placement as plc
 from cantiere_placements.domain.agreement import ApproveTrainingProject, ValidateTrainingProject
 from cantiere_placements.domain.errors import NotFound, RuleBroken
 from cantiere_placements.domain.placement_state import Placement
+from cantiere_placements.domain.project_review import ReturnTrainingProject
 from cantiere_placements.domain.running import CalculateAllowance, ExtendInternship, ResumeInternship
 from cantiere_placements.service_layer.publish import PersonRef, PlacementRef, for_candidate, for_host, for_placement
 from cantiere_placements.service_layer.unit import Who, candidate_id, host_stream, load, placement_stream, wrap_all
@@ -91,7 +92,7 @@ class Placements:
         if state is None:
             raise NotFound("There is no such placement.")
         person, _ = await load(self.store, cand.candidate_decider, candidate_id(state.person_id))
-        if isinstance(command, ValidateTrainingProject):
+        if isinstance(command, ValidateTrainingProject | ReturnTrainingProject):
             _shared_with_employment_centre(person)
         host, host_version = await load(self.store, hst.host_decider, host_stream(state.host_id))
         events = plc.decide(

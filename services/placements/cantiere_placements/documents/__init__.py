@@ -1,0 +1,1 @@
+"""The internship's four documents: agreement, training project, monthly attendance register, attestation."""
