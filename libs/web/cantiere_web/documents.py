@@ -23,10 +23,11 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from cantiere_web.pdf import html_to_pdf
+
 HERE = Path(__file__).parent
 SHARED_TEMPLATES = HERE / "templates"
 FONTS = HERE / "static" / "bootstrap-italia" / "fonts"
-PDF_VARIANT = "pdf/a-2b"
 LOCALE = "it"
 
 
@@ -101,8 +102,4 @@ class Documents:
 
     def render(self, template: str, meta: DocumentMeta, data: Mapping[str, Any]) -> bytes:
         """The document as PDF/A-2b."""
-        from weasyprint import HTML  # imported on use: loading Pango takes a moment, and pages rarely need it
-
-        source = HTML(string=self.html(template, meta, data), base_url=str(self.templates))
-        pdf: bytes = source.write_pdf(pdf_variant=PDF_VARIANT)  # title, author, language: from base.html
-        return pdf
+        return html_to_pdf(self.html(template, meta, data), base_url=self.templates)  # title, language: base.html
