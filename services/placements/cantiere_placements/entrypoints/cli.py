@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 import typer
 import uvicorn
 from cantiere_runtime.cli_support import rebuild_projections
+from cantiere_runtime.vault_cli import VaultTarget, migrated_engine, vault_app
 
 from cantiere_placements.bootstrap import build_runtime, load_settings, view_projections
 
@@ -36,6 +38,19 @@ def rebuild(
     appends nothing already applied, and picks up what an older intake did not read.
     """
     rebuild_projections(build_runtime(load_settings()), names or [p.name for p in view_projections()])
+
+
+def _vaults() -> list[VaultTarget]:
+    from cantiere_placements.adapters.vault import SEALED_TABLES
+    from cantiere_placements.bootstrap import COMPONENT, keyring_of
+
+    settings = load_settings()
+    settings.check_production()
+    engine = partial(migrated_engine, settings.database_url, COMPONENT)
+    return [VaultTarget(settings.partner, keyring_of(settings), SEALED_TABLES, engine)]
+
+
+app.add_typer(vault_app(_vaults), name="vault")
 
 
 @app.callback()
