@@ -48,8 +48,13 @@ class Settings(ServiceSettings):
     vault_secret: SecretStr | None = None
 
     def check_production(self) -> None:
-        """Refuse to run in production with a development key."""
+        """Refuse to run in production with a development key (or without sign-in fit for production)."""
         super().check_production()
+        self.check_vault_keys()
+
+    def check_vault_keys(self) -> None:
+        """Refuse a malformed keyring, and in production one holding a development key."""
+        keyring_of(self)
         if self.environment != "production":
             return
         development = Keyring.from_settings(DEV_VAULT_KEY, more={LEGACY_KEY_ID: legacy_secret_key(DEV_VAULT_SECRET)})

@@ -116,6 +116,14 @@ class Settings(ServiceSettings):
             return
         if self.programme_key.get_secret_value() == DEV_PROGRAMME_KEY:
             raise ValueError("CANTIERE_VAULT_KEY and CANTIERE_PROGRAMME_KEY must be set in production")
+        self.check_vault_keys()
+
+    def check_vault_keys(self) -> None:
+        """Refuse a malformed keyring, and in production a development key or a key two municipalities share."""
+        for code in self.serves:
+            keyring_of(self.for_municipality(code))
+        if self.environment != "production":
+            return
         development = Keyring.from_settings(DEV_VAULT_KEY).fingerprints()
         if not self.municipalities:
             if keyring_of(self).fingerprints() & development:

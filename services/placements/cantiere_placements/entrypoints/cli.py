@@ -45,7 +45,7 @@ def _vaults() -> list[VaultTarget]:
     from cantiere_placements.bootstrap import COMPONENT, keyring_of
 
     settings = load_settings()
-    settings.check_production()
+    settings.check_vault_keys()
     engine = partial(migrated_engine, settings.database_url, COMPONENT)
     return [VaultTarget(settings.partner, keyring_of(settings), SEALED_TABLES, engine)]
 

@@ -70,7 +70,7 @@ def _vaults() -> list[VaultTarget]:
     from cantiere_referrals.bootstrap import COMPONENT, keyring_of
 
     settings = load_settings()
-    settings.check_production()
+    settings.check_vault_keys()
     members = [settings.for_municipality(code) for code in settings.serves]
     return [
         VaultTarget(m.partner, keyring_of(m), SEALED_TABLES, partial(migrated_engine, m.database_url, COMPONENT))
