@@ -160,11 +160,11 @@ async def restore_stream(
     expected, restored, total = first, 0, int(header["messages"])
     for line in messages:
         while expected < line["seq"]:  # a message the original no longer held: keep its sequence a hole
-            ack = await js.publish(gap, b"", stream=name)
+            ack = await js.publish(gap, b"")
             await js.delete_msg(name, ack.seq)
             expected += 1
         headers = {k: v for k, v in line["headers"].items() if not k.startswith("Nats-Expected-")}
-        ack = await js.publish(line["subject"], base64.b64decode(line["data"]), headers=headers or None, stream=name)
+        ack = await js.publish(line["subject"], base64.b64decode(line["data"]), headers=headers or None)
         if ack.duplicate or ack.seq != line["seq"]:
             raise StreamBackupError(
                 f"{name}: message {line['seq']} was stored as {ack.seq} (duplicate={ack.duplicate})"
@@ -174,7 +174,7 @@ async def restore_stream(
         if restored % FETCH == 0:
             progress(restored, total)
     while expected <= int(header["last_seq"]):  # deleted messages at the end: the next publish gets the next sequence
-        ack = await js.publish(gap, b"", stream=name)
+        ack = await js.publish(gap, b"")
         await js.delete_msg(name, ack.seq)
         expected += 1
     progress(restored, total)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from cantiere_runtime.backup_cli import add_database_commands
 from cantiere_runtime.cli_support import rebuild_projections
 from cantiere_runtime.vault_cli import VaultTarget, migrated_engine, vault_app
 
@@ -51,6 +52,14 @@ def _vaults() -> list[VaultTarget]:
 
 
 app.add_typer(vault_app(_vaults), name="vault")
+
+
+def _databases() -> list[tuple[str, str]]:
+    settings = load_settings()
+    return [(f"placements-{settings.partner}", settings.database_url)]
+
+
+add_database_commands(app, _databases)
 
 
 @app.callback()

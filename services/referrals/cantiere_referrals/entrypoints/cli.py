@@ -8,6 +8,7 @@ from functools import partial
 
 import typer
 import uvicorn
+from cantiere_runtime.backup_cli import add_database_commands
 from cantiere_runtime.vault_cli import VaultTarget, migrated_engine, vault_app
 
 from cantiere_referrals.bootstrap import load_settings
@@ -79,6 +80,14 @@ def _vaults() -> list[VaultTarget]:
 
 
 app.add_typer(vault_app(_vaults), name="vault")
+
+
+def _databases() -> list[tuple[str, str]]:
+    settings = load_settings()
+    return [(f"referrals-{code}", settings.for_municipality(code).database_url) for code in settings.serves]
+
+
+add_database_commands(app, _databases)
 
 
 @app.callback()
