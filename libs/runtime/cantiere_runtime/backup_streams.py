@@ -14,6 +14,7 @@ Sources are not restored: run ``cantiere streams`` afterwards, as at every deplo
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 from collections.abc import Callable, Iterator
@@ -156,26 +157,54 @@ async def restore_stream(
         pass
     config.first_seq = first
     await js.add_stream(config)
-    gap = _gap_subject(config)
+    try:
+        return await _fill(js, name, _gap_subject(config), header, messages, progress)
+    except BaseException:
+        await js.delete_stream(name)  # all or nothing: it was absent or empty, so a retry starts clean
+        raise
+
+
+async def _fill(
+    js: JetStreamContext,
+    name: str,
+    gap: str,
+    header: dict[str, Any],
+    messages: Iterator[dict[str, Any]],
+    progress: Callable[[int, int], None],
+) -> StreamCopy:
+    first = max(int(header["first_seq"]), 1)
     expected, restored, total = first, 0, int(header["messages"])
-    for line in messages:
-        while expected < line["seq"]:  # a message the original no longer held: keep its sequence a hole
-            ack = await js.publish(gap, b"")
-            await js.delete_msg(name, ack.seq)
-            expected += 1
-        headers = {k: v for k, v in line["headers"].items() if not k.startswith("Nats-Expected-")}
-        ack = await js.publish(line["subject"], base64.b64decode(line["data"]), headers=headers or None)
-        if ack.duplicate or ack.seq != line["seq"]:
-            raise StreamBackupError(
-                f"{name}: message {line['seq']} was stored as {ack.seq} (duplicate={ack.duplicate})"
-            )
-        expected += 1
-        restored += 1
-        if restored % FETCH == 0:
-            progress(restored, total)
-    while expected <= int(header["last_seq"]):  # deleted messages at the end: the next publish gets the next sequence
+    pending: list[tuple[int, asyncio.Future[Any]]] = []
+
+    async def settle() -> None:  # pipelined publishes (NATS-NOTES: publish_async), each checked at its sequence
+        for sequence, acked in pending:
+            ack = await acked
+            if ack.duplicate or ack.seq != sequence:
+                raise StreamBackupError(
+                    f"{name}: message {sequence} was stored as {ack.seq} (duplicate={ack.duplicate})"
+                )
+        pending.clear()
+
+    async def hole() -> None:  # a message the original no longer held: its sequence stays a hole
+        await settle()
         ack = await js.publish(gap, b"")
         await js.delete_msg(name, ack.seq)
+
+    for line in messages:
+        while expected < line["seq"]:
+            await hole()
+            expected += 1
+        headers = {k: v for k, v in line["headers"].items() if not k.startswith("Nats-Expected-")}
+        acked = await js.publish_async(line["subject"], base64.b64decode(line["data"]), headers=headers or None)
+        pending.append((line["seq"], acked))
+        expected += 1
+        restored += 1
+        if len(pending) >= FETCH:
+            await settle()
+            progress(restored, total)
+    await settle()
+    while expected <= int(header["last_seq"]):  # deleted messages at the end: the next publish gets the next sequence
+        await hole()
         expected += 1
     progress(restored, total)
     if restored != total:

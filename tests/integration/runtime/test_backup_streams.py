@@ -97,3 +97,20 @@ async def test_a_stream_that_holds_messages_is_never_overwritten(nats_url: str, 
     finally:
         await nc.close()
     assert len(await every_message(nats_url, PUBLIC_STREAM.name)) == 6
+
+
+async def test_a_restore_that_cannot_keep_a_message_leaves_no_partial_stream(
+    nats_url: str, restartable_nats: NatsUnderTest, tmp_path: Path
+) -> None:
+    await published(nats_url)
+    async with await nats.connect(nats_url) as source:
+        await backup_stream(source.jetstream(), PUBLIC_STREAM.name, tmp_path)
+    path = tmp_path / f"{PUBLIC_STREAM.name}.jsonl"
+    lines = path.read_text().splitlines()
+    second = json.loads(lines[2])
+    second["headers"]["Nats-Msg-Id"] = "event-1"  # the server would drop it as a duplicate of the first
+    path.write_text("\n".join([*lines[:2], json.dumps(second), *lines[3:]]) + "\n")
+    async with await nats.connect(restartable_nats.url) as target:
+        with pytest.raises(StreamBackupError, match="message 2"):
+            await restore_stream(target.jetstream(), path)
+        assert [info.config.name for info in await target.jetstream().streams_info()] == []
