@@ -3,6 +3,7 @@ stop and resume, the old key retired, and a service that refuses to start withou
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import os
@@ -148,3 +149,45 @@ async def test_the_service_refuses_to_start_without_a_key_its_rows_use(tmp_path:
     app = create_app(rotated, connect_nats=False)
     async with app.router.lifespan_context(app):
         assert app.state.referrals.vault.key_id == "k2"
+
+
+def test_an_ambito_process_rotates_each_municipality_s_vault_with_its_own_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cantiere_referrals.entrypoints.cli import app
+    from typer.testing import CliRunner
+
+    keys = {m: (os.urandom(32), os.urandom(32)) for m in ("triggiano", "capurso")}
+
+    async def stored_under_old_keys() -> None:
+        for m, (old, _new) in keys.items():
+            engine = create_engine(f"sqlite:///{tmp_path / f'{m}.db'}")
+            try:
+                await migrate(engine, COMPONENT)
+                async with engine.begin() as conn:
+                    for n in range(3 if m == "triggiano" else 2):
+                        await Vault(Keyring("v1", {"v1": old})).store(
+                            conn, pid(n), PersonalData(**personal_data()), NOW
+                        )
+            finally:
+                await engine.dispose()
+
+    asyncio.run(stored_under_old_keys())
+    for key in [k for k in os.environ if k.startswith("CANTIERE_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("CANTIERE_PARTNER", "ambito-triggiano")
+    monkeypatch.setenv("CANTIERE_MUNICIPALITIES", '["triggiano", "capurso"]')
+    for m, (old, new) in keys.items():
+        prefix = f"CANTIERE_MUNICIPALITY__{m.upper()}__"
+        monkeypatch.setenv(prefix + "DATABASE_URL", f"sqlite:///{tmp_path / f'{m}.db'}")
+        monkeypatch.setenv(prefix + "VAULT_KEY", f"{m}-2:" + base64.b64encode(new).decode())
+        monkeypatch.setenv(prefix + "VAULT_OLD_KEYS", json.dumps({"v1": base64.b64encode(old).decode()}))
+    runner = CliRunner()
+    moved = runner.invoke(app, ["vault", "reencrypt"])
+    assert moved.exit_code == 0, moved.output
+    assert "== triggiano" in moved.output and "3/3 (100%)" in moved.output and "triggiano-2" in moved.output
+    assert "== capurso" in moved.output and "2/2 (100%)" in moved.output and "capurso-2" in moved.output
+    shown = runner.invoke(app, ["vault", "keys"])
+    assert shown.exit_code == 0, shown.output
+    assert "triggiano-2: 3 rows (current)" in shown.output and "capurso-2: 2 rows (current)" in shown.output
+    assert shown.output.count("v1: 0 rows (retired: may be removed)") == 2
