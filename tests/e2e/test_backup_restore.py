@@ -40,7 +40,7 @@ from .programme import (
     start_programme,
 )
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
 
 SERVICES = {BARI: "cantiere_referrals", MOLA: "cantiere_referrals", "placements": "cantiere_placements",
             "monitoring": "cantiere_monitoring"}  # fmt: skip
