@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import base64
 import datetime as dt
+import hashlib
 import importlib.util
 import ipaddress
 import json
@@ -38,6 +39,8 @@ DEFAULT_OUTPUT = REPO / "docker-compose.yml"
 IMAGES = HERE / "images.yaml"
 SECRETS_DIR = "deploy/secrets"  # relative to the repository root, where docker-compose.yml lives
 RUN_SECRETS = "/run/secrets"
+# placements' vault secret before key ids: `make secrets` turns it into the keyring's read-only "legacy" key
+LEGACY_PLACEMENTS_SECRET = "placements_vault_secret"  # noqa: S105 - a file name
 PLACEMENTS_PORT, MONITORING_PORT, REFERRALS_FIRST_PORT = 8100, 8200, 8300
 RETENTION_EVERY_SECONDS = 86400
 # NATS requires TLS from every client (nats-server.conf). `make secrets` makes a private CA for the deployment
@@ -187,6 +190,14 @@ class Plan:
         """The bearer token Prometheus presents at every service's GET /metrics (deploy/README.md, Metrics)."""
         return self.secret("metrics_token", "the bearer token Prometheus scrapes GET /metrics with")
 
+    def vault(self, owner: str, prefix: str) -> list[dict]:
+        """A vault's keyring: the current key and the older keys still read (rotation, deploy/README.md)."""
+        current = self.secret(f"vault_key_{key_of(owner)}", f"vault key of {owner} ([<id>:]base64 of 32 bytes)")
+        old = self.secret(
+            f"vault_old_keys_{key_of(owner)}", f'older vault keys of {owner} (JSON {{"<id>": "<base64>"}})'
+        )
+        return [secret_ref(current, f"{prefix}vault_key"), secret_ref(old, f"{prefix}vault_old_keys")]
+
     def oidc(self, service: str) -> str:
         return self.secret(f"oidc_issuers_{key_of(service)}", f"CANTIERE_OIDC_ISSUERS (JSON list) of {service}")
 
@@ -200,7 +211,7 @@ class Plan:
         refs += [
             secret_ref(self.database("placements"), "cantiere_database_url"),
             secret_ref(self.oidc("placements"), "cantiere_oidc_issuers"),
-            secret_ref(self.secret("placements_vault_secret", "placements' vault secret"), "cantiere_vault_secret"),
+            *self.vault("placements", "cantiere_"),
         ]
         return self.app("placements", "cantiere_placements", PLACEMENTS_PORT, env, refs)
 
@@ -238,8 +249,7 @@ class Plan:
             prefix = "cantiere_" if alone else f"cantiere_municipality__{key_of(m)}__"
             variables = "CANTIERE_" if alone else f"CANTIERE_MUNICIPALITY__{key_of(m).upper()}__"
             refs.append(secret_ref(self.database(database_of(m)), f"{prefix}database_url"))
-            vault = self.secret(f"vault_key_{key_of(m)}", f"vault key of {m} (base64 of 32 bytes)")
-            refs.append(secret_ref(vault, f"{prefix}vault_key"))
+            refs += self.vault(m, prefix)
             for field in ("after_referral_ended_days", "never_referred_days"):
                 variable = f"{variables}RETENTION__{field.upper()}"
                 env[variable] = env_ref(f"RETENTION_{field.upper()}_{key_of(m).upper()}", f"{m}'s retention (DPO)")
@@ -506,6 +516,8 @@ def secret_value(name: str, made: dict[str, str]) -> str:
         return f"postgresql://{login}:{made[f'postgres_password_{login}']}@postgres:5432/{login}"
     if name.startswith("vault_key_"):
         return base64.b64encode(secrets.token_bytes(32)).decode()
+    if name.startswith("vault_old_keys_"):
+        return "{}"
     if name.startswith("oidc_issuers_"):
         return "[]"  # refused in production until the partner's identity provider is named (deploy/README.md)
     return secrets.token_hex(24)  # hex: the admin's NATS password also goes into a URL
@@ -534,6 +546,10 @@ def write_secrets(territory: Territory, directory: Path) -> list[str]:
             made[name] = path.read_text(encoding="utf-8").strip()
             continue
         made[name] = secret_value(name, made)
+        if name == "vault_old_keys_placements" and (legacy := directory / LEGACY_PLACEMENTS_SECRET).exists():
+            # Upgrading a deployment from before key ids: the old secret's key keeps reading until re-encrypted.
+            key = hashlib.sha256(legacy.read_text(encoding="utf-8").strip().encode()).digest()
+            made[name] = json.dumps({"legacy": base64.b64encode(key).decode()})
         path.write_text(made[name] + "\n", encoding="utf-8")
         path.chmod(0o644)
         created.append(name)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import nats
 from cantiere_events import encode
+from cantiere_runtime.backup_streams import backup_stream, restore_stream
 from cantiere_runtime.bus import PUBLIC_STREAM, declare_streams
 from cantiere_runtime.db import create_engine
 from cantiere_runtime.migrate import migrate
@@ -136,6 +137,42 @@ async def bench_projector(engine: AsyncEngine, url: str) -> None:
     await nc.close()
 
 
+async def bench_stream_backup(url: str, folder: Path) -> None:
+    """Backing up the public stream and restoring it into an empty server, beside raw replay and publish."""
+    nc = await nats.connect(url)
+    js = nc.jetstream()
+    total = (await js.stream_info(PUBLIC_STREAM.name)).state.messages
+    print(f"stream backup and restore ({total} messages)")
+    sub = await js.pull_subscribe("cantiere.public.>", durable="raw-backup-replay", stream=PUBLIC_STREAM.name)
+    started, seen = time.perf_counter(), 0
+    while seen < total:
+        msgs = await sub.fetch(500, timeout=5)
+        for msg in msgs:
+            await msg.ack()
+        seen += len(msgs)
+    baseline = line("raw nats-py pull replay with ack", total, time.perf_counter() - started)
+    started = time.perf_counter()
+    copy = await backup_stream(js, PUBLIC_STREAM.name, folder / "backup")
+    line("backup_stream (to a JSON-lines file)", copy.messages, time.perf_counter() - started, baseline)
+    await nc.close()
+    empty = NatsServer(store_dir=folder / "nats-restored").start()
+    try:
+        nc = await nats.connect(empty.url)
+        js = nc.jetstream()
+        await js.add_stream(name="RAW", subjects=["raw.>"])
+        started = time.perf_counter()
+        for i in range(total):
+            await js.publish_async(f"raw.{i}", b"x" * 200, headers={"Nats-Msg-Id": f"raw-{i}"})
+        await js.publish_async_completed()
+        baseline = line("raw nats-py publish_async", total, time.perf_counter() - started)
+        started = time.perf_counter()
+        restored = await restore_stream(js, folder / "backup" / f"{PUBLIC_STREAM.name}.jsonl")
+        line("restore_stream (same sequences, checked)", restored.messages, time.perf_counter() - started, baseline)
+        await nc.close()
+    finally:
+        empty.stop()
+
+
 async def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -151,6 +188,7 @@ async def main() -> None:
             await bench_relay(engine, server.url)
             await bench_projector(engine, server.url)
             bench_documents()
+            await bench_stream_backup(server.url, folder)
             await engine.dispose()
         finally:
             server.stop()

@@ -68,22 +68,32 @@ def running_today(directory: Path, today: date) -> Path:
 
 
 def start_programme(
-    processes: Fleet, nats_url: str, today: date, municipalities: tuple[str, ...] = (BARI, MOLA), **env: str
+    processes: Fleet,
+    nats_url: str,
+    today: date,
+    municipalities: tuple[str, ...] = (BARI, MOLA),
+    databases: dict[str, str] | None = None,
+    **env: str,
 ) -> None:
-    """Every service of the programme as a process (``env``: more CANTIERE_* settings for each)."""
+    """Every service of the programme as a process (``env``: more CANTIERE_* settings for each; ``databases``: a
+    database URL by service name, instead of a SQLite file in the fleet's directory)."""
     common = {"CANTIERE_NATS__URL": nats_url, "CANTIERE_TERRITORY": TERRITORY.code}
     common.update(env)
+
+    def database(name: str) -> dict[str, str]:
+        return {"CANTIERE_DATABASE_URL": databases[name]} if databases and name in databases else {}
+
     for municipality in municipalities:
         processes.start(municipality, "cantiere_referrals", {
-            **common, **trusting(municipality), "CANTIERE_PARTNER": municipality,
+            **common, **trusting(municipality), **database(municipality), "CANTIERE_PARTNER": municipality,
             "CANTIERE_PROGRAMME_KEY": PROGRAMME_KEY,
             "CANTIERE_VAULT_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
         })  # fmt: skip
     processes.start("placements", "cantiere_placements", {
-        **common, **trusting(CONSORTIUM, EMPLOYMENT_CENTRE), "CANTIERE_PARTNER": CONSORTIUM,
+        **common, **trusting(CONSORTIUM, EMPLOYMENT_CENTRE), **database("placements"), "CANTIERE_PARTNER": CONSORTIUM,
     })  # fmt: skip
     processes.start("monitoring", "cantiere_monitoring", {
-        **common, **trusting(MONITORING), "CANTIERE_PARTNER": MONITORING,
+        **common, **trusting(MONITORING), **database("monitoring"), "CANTIERE_PARTNER": MONITORING,
         "CANTIERE_TERRITORY_FILE": str(running_today(processes.directory, today)),
     })  # fmt: skip
 

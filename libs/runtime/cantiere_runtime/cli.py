@@ -7,6 +7,7 @@ import asyncio
 import importlib.util
 import signal
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -160,6 +161,75 @@ def streams(
         await nc.close()
 
     asyncio.run(run())
+
+
+@app.command("backup-streams")
+def backup_streams(
+    directory: Annotated[Path, typer.Argument(help="where to write one <STREAM>.jsonl per stream")],
+    url: Annotated[str, typer.Option(envvar="CANTIERE_NATS__URL")] = "nats://127.0.0.1:4322",
+    stream: Annotated[
+        list[str] | None, typer.Option("--stream", help="only these streams (default: every one)")
+    ] = None,
+) -> None:
+    """Back up JetStream streams message for message (subjects, headers, Nats-Msg-Id), while they run."""
+
+    async def run() -> None:
+        import nats as nats_client
+
+        from cantiere_runtime.backup_streams import backup_stream
+        from cantiere_runtime.bus import server_urls
+
+        nc = await nats_client.connect(servers=server_urls(url))
+        try:
+            js = nc.jetstream()
+            names = stream or sorted(info.config.name for info in await js.streams_info() if info.config.name)
+            for name in names:
+                copy = await backup_stream(js, name, directory, _progress(name))
+                typer.echo(f"{name}: {copy.messages} messages (sequences {copy.first_seq}-{copy.last_seq})")
+        finally:
+            await nc.close()
+
+    asyncio.run(run())
+
+
+@app.command("restore-streams")
+def restore_streams(
+    directory: Annotated[Path, typer.Argument(help="the directory `backup-streams` wrote")],
+    url: Annotated[str, typer.Option(envvar="CANTIERE_NATS__URL")] = "nats://127.0.0.1:4322",
+) -> None:
+    """Recreate each backed-up stream in a server where it is absent or empty, same sequences; then `streams`."""
+
+    async def run() -> int:
+        import nats as nats_client
+
+        from cantiere_runtime.backup_streams import StreamBackupError, restore_stream
+        from cantiere_runtime.bus import server_urls
+
+        nc = await nats_client.connect(servers=server_urls(url))
+        try:
+            js = nc.jetstream()
+            for path in sorted(directory.glob("*.jsonl")):
+                try:
+                    copy = await restore_stream(js, path, _progress(path.stem))
+                except StreamBackupError as refused:
+                    typer.echo(f"rifiutato / refused: {refused}", err=True)
+                    return 2
+                typer.echo(
+                    f"{copy.stream}: {copy.messages} messages restored (sequences {copy.first_seq}-{copy.last_seq})"
+                )
+            return 0
+        finally:
+            await nc.close()
+
+    if code := asyncio.run(run()):
+        raise typer.Exit(code)
+
+
+def _progress(name: str) -> Callable[[int, int], None]:
+    def show(done: int, total: int) -> None:
+        typer.echo(f"  {name}: {done}/{total}")
+
+    return show
 
 
 @app.command("dev-idp")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from cantiere_runtime.projector import LocalProjector
 from cantiere_runtime.service import ServiceRuntime, StreamSubscription
 from cantiere_runtime.settings import ServiceSettings
 from cantiere_runtime.territory import Territory, load_territory, territory_by_code
+from cantiere_runtime.vault import LEGACY_KEY_ID, Keyring, legacy_secret_key
 from pydantic import SecretStr
 
 from cantiere_placements.adapters.intake import PUBLIC_SUBJECTS, RESTRICTED_SUBJECTS, ReferralIntake
@@ -25,7 +27,10 @@ from cantiere_placements.service_layer.handlers import Placements
 
 SERVICE = "placements"
 DEFAULT_PORT = 8100
-DEV_VAULT_SECRET = "placements-development-only-vault-secret"  # noqa: S105 - refused in production
+# Development only, refused in production: the vault key, and the secret the vault used before key ids (so a
+# development database written then still opens).
+DEV_VAULT_KEY = base64.b64encode(b"placements-dev-vault-key-32bytes").decode()
+DEV_VAULT_SECRET = "placements-development-only-vault-secret"  # noqa: S105
 COMPONENT = Component(SERVICE, Path(__file__).parent / "migrations" / "versions", metadata)
 
 
@@ -35,13 +40,39 @@ class Settings(ServiceSettings):
     http_port: int = DEFAULT_PORT
     partner: str = "ati-cantiere"
     clearance_timeout_seconds: float = 2.0
-    vault_secret: SecretStr = SecretStr(DEV_VAULT_SECRET)
+    vault_key: SecretStr = SecretStr(DEV_VAULT_KEY)  # base64 of 32 bytes (AES-256-GCM), or "<id>:<base64>"
+    vault_key_id: str = "v1"  # the id of a vault key written without one
+    vault_old_keys: SecretStr | None = None  # older keys, reading only: JSON {"<id>": "<base64>"}
+    # Before key ids the vault key was derived from this secret: it still opens those rows (key id "legacy")
+    # until `vault reencrypt` has moved them, then it may go.
+    vault_secret: SecretStr | None = None
 
     def check_production(self) -> None:
-        """Refuse to run in production with a development secret."""
+        """Refuse to run in production with a development key (or without sign-in fit for production)."""
         super().check_production()
-        if self.environment == "production" and self.vault_secret.get_secret_value() == DEV_VAULT_SECRET:
-            raise ValueError("CANTIERE_VAULT_SECRET must be set in production: the development secret is public")
+        self.check_vault_keys()
+
+    def check_vault_keys(self) -> None:
+        """Refuse a malformed keyring, and in production one holding a development key."""
+        keyring_of(self)
+        if self.environment != "production":
+            return
+        development = Keyring.from_settings(DEV_VAULT_KEY, more={LEGACY_KEY_ID: legacy_secret_key(DEV_VAULT_SECRET)})
+        if keyring_of(self).fingerprints() & development.fingerprints():
+            raise ValueError(
+                "CANTIERE_VAULT_KEY must be set in production: the development key is public "
+                "(CANTIERE_VAULT_SECRET only reads what was written before key ids)"
+            )
+
+
+def keyring_of(settings: Settings) -> Keyring:
+    """The vault's keyring: the current key, the older ones, and the pre-key-id secret's key while it is set."""
+    legacy = settings.vault_secret.get_secret_value() if settings.vault_secret else None
+    if legacy is None and settings.environment != "production":
+        legacy = DEV_VAULT_SECRET
+    more = {LEGACY_KEY_ID: legacy_secret_key(legacy)} if legacy else {}
+    old = settings.vault_old_keys.get_secret_value() if settings.vault_old_keys else None
+    return Keyring.from_settings(settings.vault_key.get_secret_value(), settings.vault_key_id, old, more)
 
 
 def load_settings(**overrides: object) -> Settings:
@@ -115,4 +146,4 @@ def wire(runtime: ServiceRuntime, settings: Settings, referrals: ReferralsGatewa
     # The runtime's own projector: one projector (one lock) keeps the views, in the background and before reads.
     views = runtime.local_projector
     assert views is not None, "the runtime must be started with the views as local projections"
-    return Wiring(placements, views, FirstNameVault(settings.vault_secret.get_secret_value()))
+    return Wiring(placements, views, FirstNameVault(keyring_of(settings)))

@@ -9,10 +9,11 @@ from cantiere_runtime.migrate import Component
 from cantiere_runtime.service import ServiceRuntime
 from cantiere_runtime.settings import ServiceSettings
 from cantiere_runtime.territory import TerritoryError, load_territory, territory_by_code
+from cantiere_runtime.vault import Keyring
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationInfo, field_validator
 
 from cantiere_referrals.adapters.tables import metadata
-from cantiere_referrals.adapters.vault import Vault, vault_key
+from cantiere_referrals.adapters.vault import Vault
 from cantiere_referrals.domain.events import REGISTRY
 from cantiere_referrals.domain.retention import InvalidRetentionPeriod, RetentionPolicy
 from cantiere_referrals.municipalities import MunicipalitySettings, code_key, derived_sqlite_url
@@ -64,8 +65,9 @@ class Settings(ServiceSettings):
     """Settings of the referrals service (CANTIERE_VAULT_KEY, CANTIERE_PROGRAMME_KEY, ...)."""
 
     http_port: int = DEFAULT_PORT
-    vault_key: SecretStr = SecretStr(DEV_VAULT_KEY)  # base64 of 32 bytes (AES-256-GCM)
-    vault_key_id: str = "v1"
+    vault_key: SecretStr = SecretStr(DEV_VAULT_KEY)  # base64 of 32 bytes (AES-256-GCM), or "<id>:<base64>"
+    vault_key_id: str = "v1"  # the id of a vault key written without one
+    vault_old_keys: SecretStr | None = None  # older keys, reading only: JSON {"<id>": "<base64>"}
     programme_key: SecretStr = SecretStr(DEV_PROGRAMME_KEY)  # shared by the programme for keep-apart tokens
     programme_key_id: str = "k1"
     # Links also carry the token of the tax code as written, for municipalities that have not yet run
@@ -101,6 +103,7 @@ class Settings(ServiceSettings):
             "database_url": database_url,
             "vault_key": own.vault_key or self.vault_key,
             "vault_key_id": own.vault_key_id or self.vault_key_id,
+            "vault_old_keys": own.vault_old_keys or self.vault_old_keys,
         }
         if own.retention is not None:
             update["retention"] = RetentionSettings(**own.retention)
@@ -113,11 +116,20 @@ class Settings(ServiceSettings):
             return
         if self.programme_key.get_secret_value() == DEV_PROGRAMME_KEY:
             raise ValueError("CANTIERE_VAULT_KEY and CANTIERE_PROGRAMME_KEY must be set in production")
+        self.check_vault_keys()
+
+    def check_vault_keys(self) -> None:
+        """Refuse a malformed keyring, and in production a development key or a key two municipalities share."""
+        for code in self.serves:
+            keyring_of(self.for_municipality(code))
+        if self.environment != "production":
+            return
+        development = Keyring.from_settings(DEV_VAULT_KEY).fingerprints()
         if not self.municipalities:
-            if self.vault_key.get_secret_value() == DEV_VAULT_KEY:
+            if keyring_of(self).fingerprints() & development:
                 raise ValueError("CANTIERE_VAULT_KEY and CANTIERE_PROGRAMME_KEY must be set in production")
             return
-        keys = []
+        seen: set[str] = set(development)
         for code in self.municipalities:
             own = self.municipality.get(code_key(code))
             if own is None or own.vault_key is None or own.database_url is None:
@@ -125,9 +137,10 @@ class Settings(ServiceSettings):
                     f"in production each municipality has its own vault key and database: set "
                     f"CANTIERE_MUNICIPALITY__{code.upper()}__VAULT_KEY and __DATABASE_URL"
                 )
-            keys.append(own.vault_key.get_secret_value())
-        if len(set(keys)) != len(keys) or DEV_VAULT_KEY in keys:
-            raise ValueError("each municipality needs its own vault key (not the development one, not shared)")
+            keys = keyring_of(self.for_municipality(code)).fingerprints()
+            if keys & seen:
+                raise ValueError("each municipality needs its own vault key (not the development one, not shared)")
+            seen |= keys
 
     def check_retention(self) -> None:
         """Refuse erasing by retention in production while the periods are still the placeholder defaults."""
@@ -144,9 +157,15 @@ def load_settings(**overrides: object) -> Settings:
     return Settings(**overrides)  # type: ignore[arg-type]
 
 
+def keyring_of(settings: Settings) -> Keyring:
+    """The vault's keyring: the current key (new writes) and the older ones (reading until re-encrypted)."""
+    old = settings.vault_old_keys.get_secret_value() if settings.vault_old_keys else None
+    return Keyring.from_settings(settings.vault_key.get_secret_value(), settings.vault_key_id, old)
+
+
 def build_vault(settings: Settings) -> Vault:
-    """The vault with the configured key."""
-    return Vault(vault_key(settings.vault_key.get_secret_value()), settings.vault_key_id)
+    """The vault with the configured keyring."""
+    return Vault(keyring_of(settings))
 
 
 def build_runtime(settings: Settings, *, follow_consortium: bool = True, project: bool = True) -> ServiceRuntime:

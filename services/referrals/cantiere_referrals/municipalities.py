@@ -4,9 +4,9 @@ retention, so each is served as if it ran alone.
 ``CANTIERE_MUNICIPALITIES`` lists the municipalities a process serves (JSON list; empty: just
 ``CANTIERE_PARTNER``, the default); ``CANTIERE_PARTNER`` then names the process (e.g. the ambito). Each
 municipality's own settings come from ``CANTIERE_MUNICIPALITY__<CODE>__DATABASE_URL``, ``__VAULT_KEY``,
-``__VAULT_KEY_ID``, ``__RETENTION__...`` (``-`` in a code may be written ``_``). In development a missing
-database URL is derived from the process's SQLite file and the development vault key is shared; production
-refuses both.
+``__VAULT_KEY_ID``, ``__VAULT_OLD_KEYS``, ``__RETENTION__...`` (``-`` in a code may be written ``_``). In
+development a missing database URL is derived from the process's SQLite file and the development vault key is
+shared; production refuses both.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ class MunicipalitySettings(BaseModel):
     database_url: str | None = None
     vault_key: SecretStr | None = None
     vault_key_id: str | None = None
+    vault_old_keys: SecretStr | None = None
     retention: dict[str, int] | None = None  # the RetentionSettings fields
 
 

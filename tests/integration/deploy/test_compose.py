@@ -7,6 +7,7 @@ loaded through the services' own settings classes, as the container would, with 
 from __future__ import annotations
 
 import base64
+import hashlib
 import importlib
 import json
 import os
@@ -228,6 +229,8 @@ def test_an_image_digest_must_be_a_sha256(tmp_path: Path) -> None:
 def invented_secret(target: str, source: str, issuers: list[str], audience: str) -> str:
     if source.startswith("vault_key_"):
         return base64.b64encode(source.encode().ljust(32, b"!")[:32]).decode()
+    if source.startswith("vault_old_keys_"):
+        return json.dumps({"old-1": base64.b64encode(source.encode().ljust(32, b"?")[:32]).decode()})
     if source.startswith("database_url_"):
         login = source.removeprefix("database_url_")
         return f"postgresql://{login}:pw-{login}@postgres:5432/{login}"
@@ -265,18 +268,22 @@ def test_each_service_loads_its_production_settings_from_environment_and_secret_
     env["CANTIERE_SECRETS_DIR"] = str(tmp_path)
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    settings = importlib.import_module(f"{module}.bootstrap").load_settings()
+    bootstrap = importlib.import_module(f"{module}.bootstrap")
+    settings = bootstrap.load_settings()
     settings.check_production()
     assert settings.public_url.startswith("https://")
     assert settings.metrics_token.get_secret_value() == "invented-metrics-token-" + "m" * 24  # who may scrape
     if module != "cantiere_referrals":
         assert settings.database_url.endswith(f"/{module.removeprefix('cantiere_')}")
         assert settings.nats.password.get_secret_value().startswith("invented-nats_password_")
+        if module == "cantiere_placements":  # the keyring: the current key and the older one from its file
+            assert bootstrap.keyring_of(settings).ids >= {"v1", "old-1"}
         return
     members = [settings.for_municipality(m) for m in settings.serves]
     assert {m.database_url.rsplit("/", 1)[1] for m in members} == {f"referrals_{m.replace('-', '_')}" for m in served}
     assert len({m.vault_key.get_secret_value() for m in members}) == len(served)
     for member in members:
+        assert bootstrap.keyring_of(member).ids == {"v1", "old-1"}  # each municipality's own older keys arrive
         member.check_retention()  # the DPO's periods reach every municipality
     if name.startswith("referrals-"):
         assert settings.nats.user == name and settings.nats.password is not None
@@ -297,6 +304,7 @@ def test_make_secrets_creates_every_missing_secret_file_and_keeps_the_existing_o
     # compose bind-mounts a file secret with its host owner and mode: readable files in a private directory.
     assert tmp_path.stat().st_mode & 0o777 == 0o700
     assert (tmp_path / "vault_key_capurso").stat().st_mode & 0o777 == 0o644
+    assert json.loads((tmp_path / "vault_old_keys_capurso").read_text()) == {}  # no older key yet
     assert compose_generate.write_secrets(TERRITORY, tmp_path) == []
 
 
@@ -314,3 +322,11 @@ def test_make_secrets_makes_a_nats_server_certificate_for_the_compose_host_signe
     (tmp_path / "nats_tls_key").unlink()  # a certificate without its key: refuse to guess
     with pytest.raises(SystemExit, match="go together"):
         compose_generate.write_secrets(TERRITORY, tmp_path)
+
+
+def test_make_secrets_keeps_placements_pre_key_id_secret_readable_as_the_legacy_key(tmp_path: Path) -> None:
+    (tmp_path / "placements_vault_secret").write_text("an-invented-old-secret\n")
+    compose_generate.write_secrets(TERRITORY, tmp_path)
+    old_keys = json.loads((tmp_path / "vault_old_keys_placements").read_text())
+    assert base64.b64decode(old_keys["legacy"]) == hashlib.sha256(b"an-invented-old-secret").digest()
+    assert "placements_vault_secret" not in COMPOSE["secrets"]  # no longer mounted: its key is in the keyring

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from typing import Any
 
@@ -17,13 +18,14 @@ from cantiere_placements.domain.errors import WrongState
 from cantiere_placements.service_layer.contacts import keep_first_name
 from cantiere_placements.service_layer.unit import candidate_id
 from cantiere_runtime.store import CommandContext, Loaded, Recorded, envelope_for
+from cantiere_runtime.vault import Keyring
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from .fakes import FakeReferrals, on, uid
 from .test_service_layer import CONSORTIUM, receive, service
 
-NAMES = FirstNameVault("invented-test-secret")
+NAMES = FirstNameVault(Keyring("v1", {"v1": os.urandom(32)}))
 
 
 async def erase(engine: AsyncEngine, person: int, position: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, date, datetime
 
 from cantiere_events.codes import ErasureBasis
@@ -10,6 +11,7 @@ from cantiere_placements.adapters.tables import personal_data_reads, vault
 from cantiere_placements.adapters.vault import FirstNameVault, Reader
 from cantiere_placements.bootstrap import COMPONENT
 from cantiere_runtime.migrate import migrate
+from cantiere_runtime.vault import Keyring
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -23,13 +25,13 @@ TUTOR = Reader("u-tutor", "company_tutor", "ati-cantiere", "host tutor page")
 
 async def test_a_first_name_is_stored_encrypted_and_each_read_is_audited(engine: AsyncEngine) -> None:
     await migrate(engine, COMPONENT)
-    names = FirstNameVault("invented-test-secret")
+    names = FirstNameVault(Keyring("v1", {"v1": os.urandom(32)}))
     async with engine.begin() as conn:
         await names.put(conn, uid(1), "Giovanna", NOW)
         sealed = (await conn.execute(select(vault.c.sealed))).scalar_one()
         assert b"Giovanna" not in sealed
         assert await names.read(conn, uid(1), TUTOR, NOW) == "Giovanna"
-        assert await FirstNameVault("another-secret").read(conn, uid(1), TUTOR, NOW) is None
+        assert await FirstNameVault(Keyring("v1", {"v1": os.urandom(32)})).read(conn, uid(1), TUTOR, NOW) is None
         reads = (await conn.execute(select(personal_data_reads.c.what, personal_data_reads.c.answered))).all()
     assert [tuple(r) for r in reads] == [("first_name", True), ("first_name", False)]
 

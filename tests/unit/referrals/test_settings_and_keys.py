@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,45 @@ def test_each_municipality_of_a_process_reads_its_own_secret_files(
     assert mola.vault_key.get_secret_value() == keys["mola-di-bari"] and mola.vault_key_id == "mola-1"
     assert mola.database_url == "postgresql://mola_di_bari:pw@pg/mola_di_bari"
     assert settings.for_municipality("capurso").vault_key.get_secret_value() == keys["capurso"]
+
+
+def test_production_refuses_an_old_vault_key_two_municipalities_share() -> None:
+    own = {m: base64.b64encode(bytes([i]) * 32).decode() for i, m in enumerate(["triggiano", "capurso"], 1)}
+    shared_old = json.dumps({"v0": base64.b64encode(b"x" * 32).decode()})
+    municipality = {
+        m: {"vault_key": f"k2:{key}", "vault_old_keys": shared_old, "database_url": f"postgresql://pg/{m}"}
+        for m, key in own.items()
+    }
+    settings = load_settings(
+        environment="production", **production_sign_in(), programme_key="a-programme-key",
+        municipalities=list(own), municipality=municipality,
+    )  # fmt: skip
+    with pytest.raises(ValueError, match="its own vault key"):
+        settings.check_production()
+    municipality["capurso"]["vault_old_keys"] = "{}"
+    load_settings(
+        environment="production", **production_sign_in(), programme_key="a-programme-key",
+        municipalities=list(own), municipality=municipality,
+    ).check_production()  # fmt: skip
+
+
+def test_production_refuses_the_development_vault_key_kept_as_an_old_key() -> None:
+    from cantiere_referrals.bootstrap import DEV_VAULT_KEY
+
+    settings = load_settings(
+        environment="production", **production_sign_in(), programme_key="a-programme-key",
+        vault_key="k2:" + base64.b64encode(bytes(range(32))).decode(), vault_old_keys=json.dumps({"v1": DEV_VAULT_KEY}),
+    )  # fmt: skip
+    with pytest.raises(ValueError, match="CANTIERE_VAULT_KEY"):
+        settings.check_production()
+
+
+def test_older_vault_keys_come_from_a_secret_file_as_json(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from cantiere_referrals.bootstrap import keyring_of
+
+    old = base64.b64encode(bytes([7]) * 32).decode()
+    (tmp_path / "cantiere_vault_key").write_text("k2:" + base64.b64encode(bytes([9]) * 32).decode() + "\n")
+    (tmp_path / "cantiere_vault_old_keys").write_text(json.dumps({"v1": old}) + "\n")
+    monkeypatch.setenv("CANTIERE_SECRETS_DIR", str(tmp_path))
+    keyring = keyring_of(load_settings())
+    assert keyring.current_id == "k2" and keyring.ids == {"k2", "v1"}

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from cantiere_runtime.backup_cli import add_database_commands
 
 from cantiere_monitoring.bootstrap import load_settings
 
@@ -87,6 +88,14 @@ def rebuild(names: Annotated[list[str] | None, typer.Argument(help="projection n
     done = asyncio.run(build_runtime(load_settings()).rebuild(names or ()))
     for name, count in done.items():
         typer.echo(f"{name}: {count} events")
+
+
+def _databases() -> list[tuple[str, str]]:
+    settings = load_settings()
+    return [(f"monitoring-{settings.partner}", settings.database_url)]
+
+
+add_database_commands(app, _databases)
 
 
 @app.callback()

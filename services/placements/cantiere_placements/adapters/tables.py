@@ -106,6 +106,7 @@ vault = Table(
     "placements_vault",
     metadata,
     Column("person_id", String(36), primary_key=True),
+    Column("key_id", String(32), nullable=False, server_default="legacy"),  # the key that sealed it (rotation)
     Column("nonce", LargeBinary, nullable=False),
     Column("sealed", LargeBinary, nullable=False),
     Column("stored_at", DateTime(timezone=True), nullable=False),

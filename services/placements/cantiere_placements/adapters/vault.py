@@ -1,21 +1,24 @@
-"""The placements vault: the first name a host's pages show, encrypted at rest, erased with the person."""
+"""The placements vault: the first name a host's pages show, encrypted at rest, erased with the person.
+
+Sealed with the shared keyring (``cantiere_runtime.vault``: AES-GCM, key ids, rotation); the person id is the
+associated data, so a row copied to another person does not open.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import os
 from dataclasses import dataclass
 from datetime import datetime
 
 from cantiere_runtime.metrics import VAULT_READS
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cantiere_runtime.vault import Keyring, Sealed, VaultKeyError
+from cantiere_runtime.vault_rotation import SealedTable
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from cantiere_placements.adapters.tables import personal_data_reads, vault
 
-NONCE_BYTES = 12
+# What key rotation re-encrypts.
+SEALED_TABLES = (SealedTable(vault, lambda row: row["person_id"].encode(), ciphertext_column="sealed"),)
 
 
 @dataclass(frozen=True)
@@ -30,29 +33,28 @@ class Reader:
 
 @dataclass(frozen=True)
 class FirstNameVault:
-    """AES-GCM with the person id as associated data, so a row copied to another person does not decrypt."""
+    """First names by person id, sealed with the current key of the keyring."""
 
-    secret: str
-
-    @property
-    def _aead(self) -> AESGCM:
-        return AESGCM(hashlib.sha256(self.secret.encode()).digest())
+    keys: Keyring
 
     async def put(self, conn: AsyncConnection, person_id: str, first_name: str, now: datetime) -> None:
         """Keep (or replace) a person's first name."""
-        nonce = os.urandom(NONCE_BYTES)
-        sealed = self._aead.encrypt(nonce, first_name.encode(), person_id.encode())
+        sealed = self.keys.seal(first_name.encode(), person_id.encode())
         await conn.execute(delete(vault).where(vault.c.person_id == person_id))
-        await conn.execute(insert(vault).values(person_id=person_id, nonce=nonce, sealed=sealed, stored_at=now))
+        await conn.execute(
+            insert(vault).values(
+                person_id=person_id, key_id=sealed.key_id, nonce=sealed.nonce, sealed=sealed.ciphertext, stored_at=now
+            )
+        )
 
     async def read(self, conn: AsyncConnection, person_id: str, reader: Reader, now: datetime) -> str | None:
-        """A person's first name, the read recorded in the audit log (None if not kept or erased)."""
+        """A person's first name, the read recorded in the audit log (None if not kept, erased or not opened)."""
         row = (await conn.execute(select(vault).where(vault.c.person_id == person_id))).mappings().first()
         name = None
         if row is not None:
             try:
-                name = self._aead.decrypt(row["nonce"], row["sealed"], person_id.encode()).decode()
-            except InvalidTag:
+                name = self.keys.open(Sealed(row["key_id"], row["nonce"], row["sealed"]), person_id.encode()).decode()
+            except VaultKeyError:
                 name = None
         await conn.execute(
             insert(personal_data_reads).values(

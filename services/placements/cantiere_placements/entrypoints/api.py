@@ -10,10 +10,12 @@ from cantiere_runtime.asyncapi import install_asyncapi
 from cantiere_runtime.logging import configure_logging
 from cantiere_runtime.metrics import install_metrics
 from cantiere_runtime.signin import install_sign_in
+from cantiere_runtime.vault_rotation import check_keys_in_use
 from cantiere_runtime.webapp import base_app
 from fastapi import FastAPI
 
 from cantiere_placements.adapters.referrals_gateway import ReferralsGateway
+from cantiere_placements.adapters.vault import SEALED_TABLES
 from cantiere_placements.bootstrap import SERVICE, Settings, build_runtime, wire
 from cantiere_placements.entrypoints import (
     routes_candidates,
@@ -36,10 +38,12 @@ def create_app(settings: Settings, *, referrals: ReferralsGateway | None = None,
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await runtime.start()
-        app.state.runtime = runtime
-        app.state.wiring = wire(runtime, settings, referrals)
-        app.state.clock = clock or runtime.clock
         try:
+            app.state.runtime = runtime
+            app.state.wiring = wiring = wire(runtime, settings, referrals)
+            app.state.clock = clock or runtime.clock
+            # A keyring without a key that rows still use would fail reads later: refuse to start instead.
+            await check_keys_in_use(runtime.engine, wiring.vault.keys, SEALED_TABLES)
             yield
         finally:
             await runtime.stop()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 import typer
 import uvicorn
+from cantiere_runtime.backup_cli import add_database_commands
 from cantiere_runtime.cli_support import rebuild_projections
+from cantiere_runtime.vault_cli import VaultTarget, migrated_engine, vault_app
 
 from cantiere_placements.bootstrap import build_runtime, load_settings, view_projections
 
@@ -51,6 +54,27 @@ def digest(
     from cantiere_placements.entrypoints.digest_cli import run_digest
 
     typer.echo(run_digest(load_settings(), operator, date.fromisoformat(on) if on else None))
+
+
+def _vaults() -> list[VaultTarget]:
+    from cantiere_placements.adapters.vault import SEALED_TABLES
+    from cantiere_placements.bootstrap import COMPONENT, keyring_of
+
+    settings = load_settings()
+    settings.check_vault_keys()
+    engine = partial(migrated_engine, settings.database_url, COMPONENT)
+    return [VaultTarget(settings.partner, keyring_of(settings), SEALED_TABLES, engine)]
+
+
+app.add_typer(vault_app(_vaults), name="vault")
+
+
+def _databases() -> list[tuple[str, str]]:
+    settings = load_settings()
+    return [(f"placements-{settings.partner}", settings.database_url)]
+
+
+add_database_commands(app, _databases)
 
 
 @app.callback()

@@ -1,10 +1,9 @@
-"""The personal-data vault: identity encrypted at rest (AES-GCM, person id as associated data), reads audited."""
+"""The personal-data vault: identity encrypted at rest (the shared keyring: AES-GCM with key ids, person id as
+associated data), reads audited."""
 
 from __future__ import annotations
 
-import base64
 import json
-import os
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,8 +12,8 @@ from enum import StrEnum
 
 from cantiere_events.codes import Gender
 from cantiere_runtime.metrics import VAULT_READS
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cantiere_runtime.vault import Keyring, Sealed, VaultKeyError, decode_key
+from cantiere_runtime.vault_rotation import SealedTable
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -23,7 +22,18 @@ from cantiere_referrals.adapters.tables import keep_apart_codes, personal_data_r
 from cantiere_referrals.domain.errors import InvalidTaxCode
 from cantiere_referrals.domain.identity import valid_tax_code
 
-NONCE_BYTES = 12
+__all__ = ["SEALED_TABLES", "PersonalData", "ReadPurpose", "Reader", "Vault", "VaultKeyError", "vault_key"]
+
+
+def _keep_apart_associated(person_id: str) -> bytes:
+    return f"{person_id}|keep-apart".encode()
+
+
+# What key rotation re-encrypts: every sealed table of the service, with the associated data of its rows.
+SEALED_TABLES = (
+    SealedTable(vault, lambda row: row["person_id"].encode()),
+    SealedTable(keep_apart_codes, lambda row: _keep_apart_associated(row["person_id"])),
+)
 
 
 class PersonalData(BaseModel):
@@ -80,37 +90,36 @@ class Reader:
     partner: str
 
 
-class VaultKeyError(ValueError):
-    """The configured vault key is not 32 bytes of base64."""
-
-
 def vault_key(encoded: str) -> bytes:
     """The AES-256 key from its base64 text (settings)."""
-    try:
-        key = base64.b64decode(encoded, validate=True)
-    except ValueError:
-        raise VaultKeyError("the vault key must be base64") from None
-    if len(key) != 32:
-        raise VaultKeyError("the vault key must be 32 bytes (AES-256)")
-    return key
+    return decode_key(encoded)
 
 
 class Vault:
     """Encrypted personal data per person; callers pass the transaction, so writes commit with their events."""
 
-    def __init__(self, key: bytes, key_id: str = "v1") -> None:
-        self._aead = AESGCM(key)
-        self.key_id = key_id
+    def __init__(self, keys: Keyring | bytes, key_id: str = "v1") -> None:
+        self.keys = keys if isinstance(keys, Keyring) else Keyring(key_id, {key_id: keys})
+
+    @property
+    def key_id(self) -> str:
+        """The id of the key new records are sealed with."""
+        return self.keys.current_id
 
     def __repr__(self) -> str:
-        return f"Vault(key_id={self.key_id!r})"
+        return f"Vault({self.keys!r})"
 
     async def store(self, conn: AsyncConnection, person_id: str, data: PersonalData, now: datetime) -> None:
-        """Encrypt and keep a person's data (a fresh nonce per record)."""
-        nonce = os.urandom(NONCE_BYTES)
-        sealed = self._aead.encrypt(nonce, data.model_dump_json().encode(), person_id.encode())
+        """Encrypt and keep a person's data (the current key, a fresh nonce per record)."""
+        sealed = self.keys.seal(data.model_dump_json().encode(), person_id.encode())
         await conn.execute(
-            insert(vault).values(person_id=person_id, key_id=self.key_id, nonce=nonce, ciphertext=sealed, stored_at=now)
+            insert(vault).values(
+                person_id=person_id,
+                key_id=sealed.key_id,
+                nonce=sealed.nonce,
+                ciphertext=sealed.ciphertext,
+                stored_at=now,
+            )
         )
 
     async def store_keep_apart_codes(
@@ -120,12 +129,14 @@ class Vault:
         await conn.execute(delete(keep_apart_codes).where(keep_apart_codes.c.person_id == person_id))
         if not codes:
             return
-        nonce = os.urandom(NONCE_BYTES)
-        plain = json.dumps(sorted(codes)).encode()
-        sealed = self._aead.encrypt(nonce, plain, f"{person_id}|keep-apart".encode())
+        sealed = self.keys.seal(json.dumps(sorted(codes)).encode(), _keep_apart_associated(person_id))
         await conn.execute(
             insert(keep_apart_codes).values(
-                person_id=person_id, key_id=self.key_id, nonce=nonce, ciphertext=sealed, stored_at=now
+                person_id=person_id,
+                key_id=sealed.key_id,
+                nonce=sealed.nonce,
+                ciphertext=sealed.ciphertext,
+                stored_at=now,
             )
         )
 
@@ -143,10 +154,7 @@ class Vault:
         row = (await conn.execute(query)).first()
         if row is None:
             return ()
-        try:
-            plain = self._aead.decrypt(row.nonce, row.ciphertext, f"{person_id}|keep-apart".encode())
-        except InvalidTag:
-            raise VaultKeyError("the keep-apart record cannot be opened with this key") from None
+        plain = self.keys.open(Sealed(row.key_id, row.nonce, row.ciphertext), _keep_apart_associated(person_id))
         return tuple(json.loads(plain))
 
     async def _audit(
@@ -188,10 +196,7 @@ class Vault:
         row = (await conn.execute(select(vault).where(vault.c.person_id == person_id))).first()
         if row is None:
             return None
-        try:
-            plain = self._aead.decrypt(row.nonce, row.ciphertext, person_id.encode())
-        except InvalidTag:
-            raise VaultKeyError("the vault record cannot be opened with this key") from None
+        plain = self.keys.open(Sealed(row.key_id, row.nonce, row.ciphertext), person_id.encode())
         return PersonalData.model_validate_json(plain)
 
     async def surname_is(self, conn: AsyncConnection, person_id: str, surname_key: str) -> bool:

@@ -10,9 +10,11 @@ from cantiere_runtime.asyncapi import install_asyncapi
 from cantiere_runtime.logging import configure_logging
 from cantiere_runtime.metrics import install_metrics
 from cantiere_runtime.signin import install_sign_in
+from cantiere_runtime.vault_rotation import check_keys_in_use
 from cantiere_runtime.webapp import base_app
 from fastapi import FastAPI
 
+from cantiere_referrals.adapters.vault import SEALED_TABLES
 from cantiere_referrals.bootstrap import SERVICE, Settings, build_referrals, build_runtime
 from cantiere_referrals.entrypoints.pages import install_referrals_pages
 from cantiere_referrals.entrypoints.routes import router
@@ -39,6 +41,8 @@ def create_app(settings: Settings, *, connect_nats: bool = True) -> FastAPI:
                 runtime = runtimes[member.partner]
                 await runtime.start(connect_nats=connect_nats)
                 app.state.referrals_by_partner[member.partner] = svc = build_referrals(member, runtime)
+                # A keyring without a key that rows still use would fail reads later: refuse to start instead.
+                await check_keys_in_use(runtime.engine, svc.vault.keys, SEALED_TABLES)
                 responder = Responder(svc, member.partner)
                 if runtime.nc is not None:
                     await responder.start(runtime.nc)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from functools import partial
 
 import typer
 import uvicorn
+from cantiere_runtime.backup_cli import add_database_commands
+from cantiere_runtime.vault_cli import VaultTarget, migrated_engine, vault_app
 
 from cantiere_referrals.bootstrap import load_settings
 
@@ -63,6 +66,30 @@ def reissue_tokens() -> None:
     from cantiere_referrals.entrypoints.reissue_cli import reissue
 
     reissue()
+
+
+def _vaults() -> list[VaultTarget]:
+    from cantiere_referrals.adapters.vault import SEALED_TABLES
+    from cantiere_referrals.bootstrap import COMPONENT, keyring_of
+
+    settings = load_settings()
+    settings.check_vault_keys()
+    members = [settings.for_municipality(code) for code in settings.serves]
+    return [
+        VaultTarget(m.partner, keyring_of(m), SEALED_TABLES, partial(migrated_engine, m.database_url, COMPONENT))
+        for m in members
+    ]
+
+
+app.add_typer(vault_app(_vaults), name="vault")
+
+
+def _databases() -> list[tuple[str, str]]:
+    settings = load_settings()
+    return [(f"referrals-{code}", settings.for_municipality(code).database_url) for code in settings.serves]
+
+
+add_database_commands(app, _databases)
 
 
 @app.callback()
