@@ -13,6 +13,9 @@ UV_STAMP := $(VENV)/.uv-installed
 # uv uses this machine's Python, never one it would download, and never a cache link across file systems.
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
+# Compile every module to bytecode at install, as pip does: the tests start many processes, which would otherwise
+# each compile the same sources (never cached where PYTHONDONTWRITEBYTECODE is set).
+export UV_COMPILE_BYTECODE := 1
 DEPS := uv.lock pyproject.toml $(addsuffix /pyproject.toml,$(PACKAGES))
 TERRITORY ?= bari-pilot
 NATS_PORT ?= 4322
