@@ -8,14 +8,19 @@ monitoring), the one-shot stream bootstrap, placements, monitoring, one referral
 process (``Territory.referrals_groups()``) and, beside each, its daily retention job. Secrets are compose
 ``secrets:`` (files under deploy/secrets/, git-ignored) that services read through ``CANTIERE_SECRETS_DIR``
 (see deploy/README.md, "Secrets"); the compose file holds no secret value. Non-secret settings that differ
-per deployment (public addresses, retention periods) come from ``.env``.
+per deployment (public addresses, retention periods) come from ``.env``. NATS requires TLS from every client:
+``--secrets`` also makes a private CA and the server's certificate (``nats_ca``, ``nats_tls_cert``,
+``nats_tls_key``), and every client verifies the server with the CA (``CANTIERE_NATS__TLS_CA``).
+tests/e2e/test_production_shaped_run.py runs the written file without containers.
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import datetime as dt
 import importlib.util
+import ipaddress
 import json
 import re
 import secrets
@@ -35,6 +40,12 @@ SECRETS_DIR = "deploy/secrets"  # relative to the repository root, where docker-
 RUN_SECRETS = "/run/secrets"
 PLACEMENTS_PORT, MONITORING_PORT, REFERRALS_FIRST_PORT = 8100, 8200, 8300
 RETENTION_EVERY_SECONDS = 86400
+# NATS requires TLS from every client (nats-server.conf). `make secrets` makes a private CA for the deployment
+# and a server certificate for these names: the compose service name, and the host's published 127.0.0.1:4222.
+NATS_URL = "tls://nats:4222"
+NATS_TLS_HOSTS = ("nats", "localhost", "127.0.0.1")
+NATS_CA, NATS_TLS_CERT, NATS_TLS_KEY = "nats_ca", "nats_tls_cert", "nats_tls_key"
+NATS_CA_FILE = f"{RUN_SECRETS}/nats_ca.crt"  # what clients verify the server with (CANTIERE_NATS__TLS_CA)
 # Per service: (cpus, memory). Sized for the pilot on one host; raise for a Region's load.
 LIMITS = {
     "nats": ("1.0", "1G"),
@@ -116,7 +127,8 @@ class Plan:
             "CANTIERE_HTTP_PORT": str(port),
             "CANTIERE_LOG_FORMAT": "json",
             "CANTIERE_SECRETS_DIR": RUN_SECRETS,
-            "CANTIERE_NATS__URL": "nats://nats:4222",
+            "CANTIERE_NATS__URL": NATS_URL,
+            "CANTIERE_NATS__TLS_CA": NATS_CA_FILE,
         }
         return {
             "build": {
@@ -158,7 +170,13 @@ class Plan:
     def nats_identity(self, user: str) -> tuple[dict[str, str], list[dict[str, str]]]:
         password = self.secret(nats_secret(self.users[user].password_var), f"NATS password of user {user}")
         env = {"CANTIERE_NATS__USER": user, "CANTIERE_NATS__INBOX_PREFIX": nats_generate.inbox_prefix(user)}
-        return env, [secret_ref(password, "cantiere_nats__password")]
+        return env, [secret_ref(password, "cantiere_nats__password"), self.nats_ca()]
+
+    def nats_ca(self) -> dict[str, str]:
+        """The CA certificate a NATS client verifies the server's with (not secret, but handed over the same way)."""
+        return secret_ref(
+            self.secret(NATS_CA, "CA certificate of the NATS server's (PEM)"), NATS_CA_FILE.split("/")[-1]
+        )
 
     def database(self, name: str) -> str:
         """The secret holding a database's URL (with its login's password); the login's own password too."""
@@ -243,6 +261,11 @@ class Plan:
             secret_ref(self.secret(nats_secret(u.password_var), f"NATS password of {u.name}"), u.password_var)
             for u in self.users.values()
         ]
+        # nats-server.conf's tls block reads these two files.
+        refs += [
+            secret_ref(self.secret(NATS_TLS_CERT, "NATS server certificate (PEM)"), "nats_server.crt"),
+            secret_ref(self.secret(NATS_TLS_KEY, "NATS server private key (PEM)"), "nats_server.key"),
+        ]
         return {
             "image": image(self.images, "nats"),
             # entrypoint.sh exports each /run/secrets/NATS_PASSWORD_* so accounts.conf's $NATS_PASSWORD_* resolve.
@@ -290,9 +313,9 @@ class Plan:
 
     def bootstrap(self) -> dict:
         admin = self.secret(nats_secret(nats_generate.password_variable("admin")), "NATS password of cantiere-admin")
-        # `cantiere streams` takes only a URL: build it from the secret inside the container (hex password).
+        # `cantiere streams` takes a URL: build it from the secret inside the container (hex password).
         script = (
-            'CANTIERE_NATS__URL="nats://cantiere-admin:$$(cat /run/secrets/nats_password_admin)@nats:4222" '
+            f'CANTIERE_NATS__URL="tls://cantiere-admin:$$(cat {RUN_SECRETS}/nats_password_admin)@nats:4222" '
             "exec cantiere streams --replicas 1"
         )
         return {
@@ -303,7 +326,8 @@ class Plan:
             },
             "image": "cantiere:latest",
             "command": ["sh", "-c", script],
-            "secrets": [secret_ref(admin, admin)],
+            "environment": {"CANTIERE_NATS__TLS_CA": NATS_CA_FILE},
+            "secrets": [secret_ref(admin, admin), self.nats_ca()],
             "depends_on": {"nats": {"condition": "service_healthy"}},
             "restart": "no",
             "healthcheck": {"disable": True},  # exits when done; dependants wait for its successful completion
@@ -345,7 +369,7 @@ def render(territory: Territory, source: str, images: dict[str, dict[str, str]])
     unpinned = [f"{name} ({entry['tag']})" for name, entry in images.items() if not entry.get("digest")]
     header = [
         f"# GENERATED by deploy/compose/generate.py from {source}: edit the generator, not this file (`make compose`).",
-        "# Production-like deployment on one host: NATS (JetStream, file storage, least-privilege users),",
+        "# Production-like deployment on one host: NATS (JetStream, file storage, least-privilege users, TLS),",
         "# PostgreSQL (a database and login per municipality, plus placements and monitoring), the one-shot",
         "# bootstrap that declares the streams, placements, monitoring, one referrals service per referrals",
         "# process with its municipalities, and each process's daily retention job.",
@@ -355,6 +379,7 @@ def render(territory: Territory, source: str, images: dict[str, dict[str, str]])
         "# A target is named like the variable it replaces (cantiere_nats__password,",
         "# cantiere_municipality__<code>__vault_key). Non-secret settings per deployment (public addresses,",
         "# retention periods) come from .env (cp deploy/env.example .env); compose refuses to start without them.",
+        "# Run without containers by tests/e2e/test_production_shaped_run.py.",
         "# Design and the cluster / leaf-node variants: deploy/README.md.",
     ]
     if unpinned:
@@ -371,8 +396,107 @@ def load_images(path: Path = IMAGES) -> dict[str, dict[str, str]]:
     return images
 
 
+def new_ca(name: str, now: dt.datetime) -> tuple[Any, Any]:
+    """A private certificate authority: (private key, certificate), valid ten years."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(_key_usage(cert_sign=True), critical=True)
+        .add_extension(ski, critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    return key, cert
+
+
+def issue_server_cert(ca: tuple[Any, Any], hosts: tuple[str, ...], now: dt.datetime) -> tuple[str, str]:
+    """A TLS server certificate for ``hosts`` (names or IP addresses) signed by ``ca``: (certificate, key) as PEM."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    ca_key, ca_cert = ca
+    key = ec.generate_private_key(ec.SECP256R1())
+    names: list[x509.GeneralName] = []
+    for host in hosts:
+        try:
+            names.append(x509.IPAddress(ipaddress.ip_address(host)))
+        except ValueError:
+            names.append(x509.DNSName(host))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, hosts[0])]))
+        .issuer_name(ca_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=825))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(_key_usage(cert_sign=False), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(x509.SubjectAlternativeName(names), critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return pem(cert), key_pem.decode()
+
+
+def pem(cert: Any) -> str:
+    from cryptography.hazmat.primitives import serialization
+
+    return str(cert.public_bytes(serialization.Encoding.PEM).decode())
+
+
+def _key_usage(*, cert_sign: bool) -> Any:
+    from cryptography import x509
+
+    return x509.KeyUsage(
+        digital_signature=True,
+        content_commitment=False,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=cert_sign,
+        crl_sign=cert_sign,
+        encipher_only=False,
+        decipher_only=False,
+    )
+
+
+def nats_tls(hosts: tuple[str, ...] = NATS_TLS_HOSTS) -> dict[str, str]:
+    """The NATS server's TLS secrets: a new private CA's certificate, and a server certificate and key it signed.
+
+    The CA's private key is not kept: to renew, delete the three files and run `make secrets` again."""
+    now = dt.datetime.now(dt.UTC)
+    ca = new_ca("Cantiere NATS CA", now)
+    cert, key = issue_server_cert(ca, hosts, now)
+    return {NATS_CA: pem(ca[1]), NATS_TLS_CERT: cert, NATS_TLS_KEY: key}
+
+
 def secret_value(name: str, made: dict[str, str]) -> str:
     """A fresh value for a secret file; database URLs embed their login's password (made first)."""
+    if name in (NATS_CA, NATS_TLS_CERT, NATS_TLS_KEY):
+        if name not in made:
+            made.update(nats_tls())
+        return made[name].strip()
     if name.startswith("database_url_"):
         login = name.removeprefix("database_url_")
         return f"postgresql://{login}:{made[f'postgres_password_{login}']}@postgres:5432/{login}"
@@ -384,12 +508,21 @@ def secret_value(name: str, made: dict[str, str]) -> str:
 
 
 def write_secrets(territory: Territory, directory: Path) -> list[str]:
-    """Create each missing secret file (never overwrite one, keep them private); return the names created."""
+    """Create each missing secret file (never overwrite one); return the names created.
+
+    The directory is private (0700: nobody else on the host reaches the files); the files are readable (0644)
+    because compose without swarm bind-mounts a file secret with its host owner and mode, ignoring the
+    secret's uid/gid/mode: a 0600 file of the operator's would be unreadable to the services' user (uid 10001,
+    see the Dockerfile) and to postgres' init script in their containers."""
     plan = Plan(territory, load_images())
     plan.compose()
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    directory.chmod(0o700)
     made: dict[str, str] = {}
     created = []
+    tls = [(directory / name).exists() for name in (NATS_CA, NATS_TLS_CERT, NATS_TLS_KEY)]
+    if any(tls) and not all(tls):
+        raise SystemExit(f"{directory}: {NATS_CA}, {NATS_TLS_CERT} and {NATS_TLS_KEY} go together: delete all three")
     # Passwords first: a database URL embeds its login's password.
     for name in sorted(plan.secrets, key=lambda n: (n.startswith("database_url_"), n)):
         path = directory / name
@@ -397,8 +530,8 @@ def write_secrets(territory: Territory, directory: Path) -> list[str]:
             made[name] = path.read_text(encoding="utf-8").strip()
             continue
         made[name] = secret_value(name, made)
-        path.touch(mode=0o600)
         path.write_text(made[name] + "\n", encoding="utf-8")
+        path.chmod(0o644)
         created.append(name)
     return created
 

@@ -4,6 +4,7 @@ for real on a free port."""
 
 from __future__ import annotations
 
+import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -90,13 +91,14 @@ class RunningProvider:
 
 
 @contextmanager
-def dev_provider(territory: Territory, data_dir: Path) -> Iterator[RunningProvider]:
-    """The development identity provider served over real HTTP in a thread, stopped afterwards."""
+def dev_provider(territory: Territory, data_dir: Path, tls: ssl.SSLContext | None = None) -> Iterator[RunningProvider]:
+    """The development identity provider served over real HTTP (HTTPS with ``tls``) in a thread, stopped afterwards."""
     from werkzeug.serving import make_server
 
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = make_server("127.0.0.1", port, create_dev_provider(territory, data_dir, base), threaded=True)
+    base = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
+    app = create_dev_provider(territory, data_dir, base)
+    server = make_server("127.0.0.1", port, app, threaded=True, ssl_context=tls)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -77,15 +77,21 @@ async def _declare(url: str) -> None:
 def streams(
     url: Annotated[str, typer.Option(envvar="CANTIERE_NATS__URL")] = "nats://127.0.0.1:4322",
     replicas: Annotated[int, typer.Option(help="3 on a JetStream cluster")] = 1,
+    tls_ca: Annotated[
+        Path | None, typer.Option(envvar="CANTIERE_NATS__TLS_CA", help="CA certificate to verify the server's TLS")
+    ] = None,
 ) -> None:
     """Declare (create or update) Cantiere's streams once: the deployment's bootstrap step."""
 
     async def run() -> None:
+        import ssl
+
         import nats as nats_client
 
         from cantiere_runtime.bus import declare_streams, server_urls
 
-        nc = await nats_client.connect(servers=server_urls(url))  # a cluster: every node, comma-separated
+        tls = {"tls": ssl.create_default_context(cafile=str(tls_ca))} if tls_ca else {}
+        nc = await nats_client.connect(servers=server_urls(url), **tls)  # a cluster: every node, comma-separated
         for name in await declare_streams(nc.jetstream(), replicas=replicas):
             typer.echo(f"stream {name} ready")
         await nc.close()

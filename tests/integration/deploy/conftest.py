@@ -35,6 +35,19 @@ def load_generator() -> ModuleType:
 generate = load_generator()
 
 
+def load_compose_generator() -> ModuleType:
+    """deploy/compose/generate.py, loaded by path like the NATS generator."""
+    spec = importlib.util.spec_from_file_location("cantiere_deploy_compose", DEPLOY / "compose/generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+compose_generate = load_compose_generator()
+
+
 def pilot_territory() -> Territory:
     """The pilot as the generator reads it (per_ambito: three referrals processes)."""
     return load_territory(generate.DEFAULT_TERRITORY)

@@ -8,30 +8,18 @@ from __future__ import annotations
 
 import base64
 import importlib
-import importlib.util
 import json
 import os
 import re
-import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from .conftest import DEPLOY, REPO, generate, pilot_territory
+from .conftest import DEPLOY, REPO, compose_generate, generate, pilot_territory
 
-
-def load_compose_generator() -> Any:
-    spec = importlib.util.spec_from_file_location("cantiere_deploy_compose", DEPLOY / "compose/generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-compose_generate = load_compose_generator()
 TEXT = (REPO / "docker-compose.yml").read_text(encoding="utf-8")
 COMPOSE = yaml.safe_load(TEXT)
 SERVICES: dict[str, dict[str, Any]] = COMPOSE["services"]
@@ -144,7 +132,7 @@ def test_nats_gets_a_password_secret_for_every_user_of_accounts_conf() -> None:
     assert nats["command"] == ["-c", "/etc/nats/nats-server.conf"]
     accounts = (DEPLOY / "nats/accounts.conf").read_text(encoding="utf-8")
     variables = set(re.findall(r"password: \$(NATS_PASSWORD_[A-Z0-9_]+)", accounts))
-    assert variables == set(targets(nats))
+    assert variables == {t for t in targets(nats) if t.startswith("NATS_PASSWORD_")}
     # The services read the same secret as their own password.
     for name in APPS:
         assert targets(SERVICES[name])["cantiere_nats__password"] in set(targets(nats).values())
@@ -153,8 +141,9 @@ def test_nats_gets_a_password_secret_for_every_user_of_accounts_conf() -> None:
 def test_bootstrap_declares_the_streams_as_the_admin_user_from_its_secret() -> None:
     bootstrap = SERVICES["bootstrap"]
     assert "cantiere streams" in bootstrap["command"][-1]
-    assert "nats://cantiere-admin:$$(cat /run/secrets/nats_password_admin)@nats:4222" in bootstrap["command"][-1]
-    assert targets(bootstrap) == {"nats_password_admin": "nats_password_admin"}
+    assert "tls://cantiere-admin:$$(cat /run/secrets/nats_password_admin)@nats:4222" in bootstrap["command"][-1]
+    assert targets(bootstrap) == {"nats_password_admin": "nats_password_admin", "nats_ca.crt": "nats_ca"}
+    assert bootstrap["environment"] == {"CANTIERE_NATS__TLS_CA": "/run/secrets/nats_ca.crt"}
     assert bootstrap["restart"] == "no" and bootstrap["healthcheck"] == {"disable": True}
 
 
@@ -163,8 +152,9 @@ def test_each_process_has_a_daily_retention_job_without_nats_credentials() -> No
         job, service = SERVICES[f"retention-{process}"], SERVICES[f"referrals-{process}"]
         assert "python -m cantiere_referrals retention" in job["command"][-1] and "sleep 86400" in job["command"][-1]
         assert job["depends_on"] == {f"referrals-{process}": {"condition": "service_healthy"}}
-        assert "cantiere_nats__password" not in targets(job)
-        assert targets(job) == {t: s for t, s in targets(service).items() if t != "cantiere_nats__password"}
+        assert "cantiere_nats__password" not in targets(job) and "nats_ca.crt" not in targets(job)
+        nats_only = {"cantiere_nats__password", "nats_ca.crt"}
+        assert targets(job) == {t: s for t, s in targets(service).items() if t not in nats_only}
         retention = {k: v for k, v in service["environment"].items() if "RETENTION__" in k}
         assert retention and all(job["environment"][k] == v for k, v in retention.items())
 
@@ -184,15 +174,39 @@ def test_the_dockerfile_takes_the_base_image_as_an_arg_with_the_tag_as_fallback(
     stages = [line.split() for line in text.splitlines() if line.startswith("FROM ")]
     assert len(stages) == 2  # the build stage and the image
     assert all(stage[1] == "${PYTHON_IMAGE}" for stage in stages)
-    for package in [
-        "libs/events",
-        "libs/runtime",
-        "libs/web",
-        "services/referrals",
-        "services/placements",
-        "services/monitoring",
-    ]:
-        assert f"COPY {package} {package}\n" in text  # the build stage builds every package from its own copy
+
+
+def test_the_image_installs_every_workspace_package_the_services_depend_on() -> None:
+    """A workspace package missing from the image would be looked up on the package index instead."""
+    text = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
+    workspace = {
+        tomllib.loads(path.read_text(encoding="utf-8"))["project"]["name"]: path.parent.relative_to(REPO).as_posix()
+        for path in [*REPO.glob("libs/*/pyproject.toml"), *REPO.glob("services/*/pyproject.toml")]
+    }
+    needed: set[str] = set()
+    for service in ("referrals", "placements", "monitoring"):
+        project = tomllib.loads((REPO / f"services/{service}/pyproject.toml").read_text(encoding="utf-8"))["project"]
+        needed |= {f"cantiere-{service}"} | {d for d in project["dependencies"] if d in workspace}
+    # The build stage installs every member of the uv workspace from the lock (`uv sync --all-packages`).
+    members = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["uv"]["workspace"]["members"]
+    assert any(line.startswith("RUN uv sync") and "--all-packages" in line for line in text.splitlines())
+    for name in needed:
+        folder = workspace[name]
+        assert f"COPY {folder} {folder}\n" in text and folder in members, name
+
+
+def test_every_client_of_nats_verifies_its_tls_with_the_deployment_ca() -> None:
+    nats = SERVICES["nats"]
+    assert {"nats_server.crt": "nats_tls_cert", "nats_server.key": "nats_tls_key"}.items() <= targets(nats).items()
+    conf = (DEPLOY / "nats/nats-server.conf").read_text(encoding="utf-8")
+    tls = re.search(r"^tls \{\n(.*?)^\}", conf, re.S | re.M)
+    assert tls is not None, "nats-server.conf requires TLS from every client"
+    assert 'cert_file: "/run/secrets/nats_server.crt"' in tls.group(1)
+    assert 'key_file:  "/run/secrets/nats_server.key"' in tls.group(1)
+    for name in APPS:
+        env = SERVICES[name]["environment"]
+        assert env["CANTIERE_NATS__URL"] == "tls://nats:4222", name
+        assert env["CANTIERE_NATS__TLS_CA"] == "/run/secrets/nats_ca.crt" and targets(SERVICES[name])["nats_ca.crt"]
 
 
 def test_an_image_digest_must_be_a_sha256(tmp_path: Path) -> None:
@@ -274,5 +288,23 @@ def test_make_secrets_creates_every_missing_secret_file_and_keeps_the_existing_o
     assert url == f"postgresql://referrals_capurso:{password}@postgres:5432/referrals_capurso"
     assert len(base64.b64decode((tmp_path / "vault_key_capurso").read_text())) == 32
     assert (tmp_path / "oidc_issuers_placements").read_text().strip() == "[]"  # refused until an IdP is named
-    assert (tmp_path / "vault_key_capurso").stat().st_mode & 0o077 == 0
+    # compose bind-mounts a file secret with its host owner and mode: readable files in a private directory.
+    assert tmp_path.stat().st_mode & 0o777 == 0o700
+    assert (tmp_path / "vault_key_capurso").stat().st_mode & 0o777 == 0o644
     assert compose_generate.write_secrets(TERRITORY, tmp_path) == []
+
+
+def test_make_secrets_makes_a_nats_server_certificate_for_the_compose_host_signed_by_its_ca(tmp_path: Path) -> None:
+    from cryptography import x509
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    compose_generate.write_secrets(TERRITORY, tmp_path)
+    ca = x509.load_pem_x509_certificate((tmp_path / "nats_ca").read_bytes())
+    cert = x509.load_pem_x509_certificate((tmp_path / "nats_tls_cert").read_bytes())
+    assert cert.issuer == ca.subject
+    ca.public_key().verify(cert.signature, cert.tbs_certificate_bytes, ec.ECDSA(cert.signature_hash_algorithm))  # type: ignore[call-arg, arg-type]
+    names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert "nats" in names.get_values_for_type(x509.DNSName)
+    (tmp_path / "nats_tls_key").unlink()  # a certificate without its key: refuse to guess
+    with pytest.raises(SystemExit, match="go together"):
+        compose_generate.write_secrets(TERRITORY, tmp_path)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
+import yaml
 from cantiere_runtime.nats_server import nats_server_binary
 from cantiere_runtime.territory import TERRITORIES_DIR, Municipality, load_territory
 
-from .conftest import NATS_DIR, PASSWORDS, generate, pilot_territory
+from .conftest import NATS_DIR, PASSWORDS, REPO, compose_generate, generate, pilot_territory
 
 CONFIGS = sorted(NATS_DIR.rglob("*.conf"))
 
@@ -21,10 +24,26 @@ def test_there_are_single_node_cluster_and_leaf_configs() -> None:
     assert {f"cluster/node-{n}.conf" for n in (1, 2, 3)} <= names
 
 
+def checkable(config: Path, tmp: Path) -> Path:
+    """The config as nats-server checks it: where it reads compose secrets (/run/secrets), a copy of deploy/nats
+    reading them from ``tmp``, with the TLS files `make secrets` makes under their compose targets."""
+    text = config.read_text(encoding="utf-8")
+    if "/run/secrets" not in text:
+        return config
+    secrets = tmp / "secrets"
+    compose_generate.write_secrets(pilot_territory(), secrets)
+    for ref in yaml.safe_load((REPO / "docker-compose.yml").read_text(encoding="utf-8"))["services"]["nats"]["secrets"]:
+        shutil.copyfile(secrets / ref["source"], secrets / ref["target"])
+    copy = tmp / "nats" / config.relative_to(NATS_DIR)
+    shutil.copytree(NATS_DIR, tmp / "nats")
+    copy.write_text(text.replace("/run/secrets", str(secrets)), encoding="utf-8")
+    return copy
+
+
 @pytest.mark.parametrize("config", CONFIGS, ids=lambda p: str(p.relative_to(NATS_DIR)))
-def test_every_config_file_passes_nats_server_check(config) -> None:  # type: ignore[no-untyped-def]
+def test_every_config_file_passes_nats_server_check(config: Path, tmp_path: Path) -> None:
     result = subprocess.run(
-        [nats_server_binary(), "-t", "-c", str(config)],
+        [nats_server_binary(), "-t", "-c", str(checkable(config, tmp_path))],
         env={**os.environ, **PASSWORDS},
         capture_output=True,
         text=True,
@@ -33,10 +52,10 @@ def test_every_config_file_passes_nats_server_check(config) -> None:  # type: ig
     assert result.returncode == 0, result.stderr + result.stdout
 
 
-def test_a_missing_password_variable_stops_the_server_from_starting() -> None:
+def test_a_missing_password_variable_stops_the_server_from_starting(tmp_path: Path) -> None:
     env = {k: v for k, v in {**os.environ, **PASSWORDS}.items() if k != "NATS_PASSWORD_AMBITO_BARI"}
     result = subprocess.run(
-        [nats_server_binary(), "-t", "-c", str(NATS_DIR / "nats-server.conf")],
+        [nats_server_binary(), "-t", "-c", str(checkable(NATS_DIR / "nats-server.conf", tmp_path))],
         env=env,
         capture_output=True,
         text=True,
