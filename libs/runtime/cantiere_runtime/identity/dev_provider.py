@@ -2,7 +2,8 @@
 
 One issuer per partner of the territory at ``{base_url}/{partner}``, each with its own ES256 key (kept under
 ``{data_dir}/idp/``), JWKS, discovery document, sign-in page listing that partner's invented demo users, token
-endpoint and logout. Never for production: it signs in anyone who clicks.
+endpoint and logout. Never for production: it signs in anyone who clicks. Its Flask comes with cantiere-runtime's
+'embedded' extra, which the production image does not install.
 """
 
 from __future__ import annotations
