@@ -101,22 +101,16 @@ def install_request_context(app: FastAPI) -> None:
         return response
 
 
-def install_health(app: FastAPI) -> None:
-    """GET /live (the process answers) and GET /health (ready: NATS and database reachable, else 503)."""
+def install_health(app: FastAPI, *, dev_clock: bool = False) -> None:
+    """GET /live (the process answers) and GET /health (ready: NATS and database reachable, else 503); with the
+    development clock on, GET /dev/clock (the route does not exist otherwise, production included)."""
 
     @app.get("/live", tags=["health"], summary="Liveness")
     async def live() -> dict[str, str]:
         return {"status": "alive", "service": app.state.service_name}
 
-    @app.get("/dev/clock", include_in_schema=False)
-    async def dev_clock() -> JSONResponse:
-        # Development only (404 without CANTIERE_DEV_CLOCK): the simulator waits here until every service
-        # follows its last move of the clock; cheap, as it is asked before every simulated day.
-        runtimes = getattr(app.state, "runtimes", None) or [r for r in [getattr(app.state, "runtime", None)] if r]
-        clock = _dev_clock(runtimes)
-        if clock is None:
-            return JSONResponse({"error": "not_found", "message": "Non trovato.", "message_en": "Not found."}, 404)
-        return JSONResponse(clock)
+    if dev_clock:
+        install_dev_clock_route(app)
 
     @app.get("/health", tags=["health"], summary="Readiness: NATS and database connectivity")
     async def health() -> JSONResponse:
@@ -159,8 +153,27 @@ def _dev_clock(runtimes: Sequence[Any]) -> dict[str, object] | None:
     return {**clocks[0].describe(), "revision": min(c.revision for c in clocks)}
 
 
+def install_dev_clock_route(app: FastAPI) -> None:
+    """GET /dev/clock (development only): the simulator waits here until every service follows its last move of
+    the clock; cheap, as it is asked before every simulated day. 404 until the clock is followed."""
+
+    @app.get("/dev/clock", include_in_schema=False)
+    async def dev_clock() -> JSONResponse:
+        runtimes = getattr(app.state, "runtimes", None) or [r for r in [getattr(app.state, "runtime", None)] if r]
+        clock = _dev_clock(runtimes)
+        if clock is None:
+            return JSONResponse({"error": "not_found", "message": "Non trovato.", "message_en": "Not found."}, 404)
+        return JSONResponse(clock)
+
+
 def base_app(
-    *, title: str, service_name: str, partner: str, issuers: Sequence[IssuerSettings], **kwargs: Any
+    *,
+    title: str,
+    service_name: str,
+    partner: str,
+    issuers: Sequence[IssuerSettings],
+    dev_clock: bool = False,
+    **kwargs: Any,
 ) -> FastAPI:
     """A FastAPI app with Cantiere's error answers, request context, health routes and the token verifier of
     the issuers this service trusts."""
@@ -170,5 +183,5 @@ def base_app(
     app.state.verifier = TokenVerifier(issuers)
     install_error_handlers(app)
     install_request_context(app)
-    install_health(app)
+    install_health(app, dev_clock=dev_clock)
     return app

@@ -110,6 +110,8 @@ def test_no_request_of_any_service_can_name_the_time_of_an_event(tmp_path: Path)
     forbidden = {"occurred_at", "now", "clock", "dev_clock", "x-cantiere-time", "time", "submitted_on"}
     for app in apps:
         assert not forbidden & _request_fields(app), app.title
+        # and without the development clock (production included) its route does not exist at all
+        assert "/dev/clock" not in {getattr(route, "path", None) for route in app.routes}, app.title
 
 
 def test_production_nats_permissions_grant_nobody_the_development_clock() -> None:

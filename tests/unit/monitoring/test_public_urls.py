@@ -49,6 +49,7 @@ def _app(tmp_path: Path) -> FastAPI:
         database_url=f"sqlite:///{tmp_path / 'm.db'}",
         oidc_issuers=[TEST_ISSUERS.issuer(BARI.partners.monitoring.code, MONITORING)],
         public_url="http://monitoring",
+        metrics_token="invented-scrape-token-" + "s" * 16,  # as in production: /metrics only for Prometheus
     )
     return create_app(settings)
 

@@ -55,7 +55,7 @@ def create_app(settings: Settings) -> FastAPI:
         finally:
             await runtime.stop()
 
-    app = monitoring_app(territory, settings.oidc_issuers, lifespan=lifespan)
+    app = monitoring_app(territory, settings.oidc_issuers, dev_clock=settings.dev_clock, lifespan=lifespan)
     install_metrics(app, token=settings.metrics_token, production=settings.environment == "production")
     install_sign_in(app, settings)
     install_monitoring_pages(app, territory)

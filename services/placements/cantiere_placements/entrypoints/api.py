@@ -53,6 +53,7 @@ def create_app(settings: Settings, *, referrals: ReferralsGateway | None = None,
         service_name=SERVICE,
         partner=settings.partner,
         issuers=settings.oidc_issuers,
+        dev_clock=settings.dev_clock,
         lifespan=lifespan,
     )
     install_asyncapi(

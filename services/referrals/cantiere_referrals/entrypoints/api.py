@@ -62,6 +62,7 @@ def create_app(settings: Settings, *, connect_nats: bool = True) -> FastAPI:
         service_name=SERVICE,
         partner=settings.partner,
         issuers=settings.oidc_issuers,
+        dev_clock=settings.dev_clock,
         lifespan=lifespan,
     )
     app.state.referrals_by_partner = {}
