@@ -259,6 +259,6 @@ def _status(state: Placement, status: str, doing: str, doing_it: str) -> None:
     if state.status != status:
         now = STATUS_IT.get(state.status, state.status)
         raise WrongState(
-            f"L'inserimento è nello stato «{now}»: ora non si può {doing_it}.",
+            f"Stato dell'inserimento: «{now}». Ora non si può {doing_it}.",
             f"The placement is {state.status}: it cannot be {doing} now.",
         )

@@ -140,7 +140,7 @@ def _must_be(state: Candidate, stage: str, doing: str, doing_it: str) -> None:
     if state.stage != stage:
         now = STAGE_IT.get(state.stage, state.stage)
         raise WrongState(
-            f"La segnalazione è {now}: ora non si può {doing_it}.",
+            f"Stato della segnalazione: «{now}». Ora non si può {doing_it}.",
             f"The referral is {state.stage}: it cannot be {doing} now.",
         )
 

@@ -23,23 +23,23 @@ MONTHS_IT = (
     "dicembre",
 )
 
-# The words the pages use for a placement's status and a candidate's stage (see entrypoints/page_labels.py).
+# The words the pages show for a placement's status and a candidate's stage (as in entrypoints/page_labels.py).
 STATUS_IT = {
-    "proposed": "proposto",
-    "agreed": "accettato (convenzione e progetto)",
-    "running": "in corso",
-    "suspended": "sospeso",
-    "interrupted": "interrotto",
-    "completed": "concluso",
-    "closed": "chiuso",
-    "rejected": "rifiutato",
+    "proposed": "Proposto",
+    "agreed": "Accettato: convenzione e progetto",
+    "running": "In corso",
+    "suspended": "Sospeso",
+    "interrupted": "Interrotto",
+    "completed": "Concluso",
+    "closed": "Chiuso",
+    "rejected": "Rifiutato",
 }
 STAGE_IT = {
-    "referred": "in attesa di decisione",
-    "accepted": "accolta",
-    "declined": "non accolta",
-    "placed": "già abbinata",
-    "erased": "cancellata",
+    "referred": "Segnalato",
+    "accepted": "Accolto",
+    "declined": "Non accolto",
+    "placed": "Abbinato",
+    "erased": "Dati cancellati",
 }
 
 

@@ -258,7 +258,7 @@ def _ended_on(s: Placement, day: date | None, today: date, how: str, how_it: str
 def _running(s: Placement) -> None:
     if not s.is_running:
         raise WrongState(
-            f"Il tirocinio non è in corso (è {STATUS_IT.get(s.status, s.status)}).",
+            f"Il tirocinio non è in corso (stato: «{STATUS_IT.get(s.status, s.status)}»).",
             f"The internship is not running (it is {s.status}).",
         )
 
