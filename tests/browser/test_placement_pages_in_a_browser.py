@@ -95,6 +95,26 @@ def open_step(page: Page, slug: str) -> None:
         step.locator("summary").click()
 
 
+WRONG_VAT = "01234560018"  # 11 digits with a wrong check digit: the form lets it through, the domain refuses it
+
+
+def refused_in_english(page: Page) -> None:
+    """With English chosen, the domain's refusal of a host registration reads in English; then back to Italian."""
+    page.get_by_role("link", name="EN (English)").click()
+    page.goto("/aziende")
+    page.locator("#campo-company_name").fill("Forno Immaginario Due Snc")
+    page.locator("#campo-vat_number").fill(WRONG_VAT)
+    page.locator("#campo-site_address").fill("Via delle Prove 5, Bari")
+    page.locator("#campo-site_municipality").select_option("bari")
+    page.locator("#campo-sector_code").fill("10.71")
+    page.locator("#campo-permanent_headcount").fill("3")
+    for n in range(1, 5):
+        page.locator(f"label[for=campo-declarations-{n}]").click()
+    page.locator("#campo-vat_number").press("Enter")
+    expect(page.locator("#errori")).to_contain_text("The VAT number (partita IVA) is not valid: check its 11 digits.")
+    page.get_by_role("link", name="IT (Italiano)").click()
+
+
 def flashed(page: Page, text: str) -> None:
     expect(page.get_by_role("status").filter(has_text=text).first).to_be_visible()
 
@@ -149,8 +169,14 @@ def test_an_operator_takes_a_referral_from_candidate_to_a_running_internship(pag
     expect(page.locator("#errori")).to_be_visible()  # the declarations are required
     for n in range(1, 5):
         page.locator(f"label[for=campo-declarations-{n}]").click()
+    page.get_by_label("Partita IVA").fill(WRONG_VAT)
+    page.get_by_role("button", name="Registra l'azienda").click()
+    expect(page.locator("#errori")).to_contain_text("La partita IVA non è valida: controlla le 11 cifre.")
+    expect(page.locator("#errori")).not_to_contain_text("VAT number")
+    page.get_by_label("Partita IVA").fill(vat_number(7_777))
     page.get_by_role("button", name="Registra l'azienda").click()
     flashed(page, "Azienda registrata")
+    refused_in_english(page)
     expect(page.get_by_role("table")).to_contain_text("Forno Immaginario Snc")
     tutor_row = page.locator(f"#azienda-{DEMO_HOSTS[0]}")
     tutor_row.get_by_label("Codice del tutor da assegnare").fill(HOST_TUTOR_ID)

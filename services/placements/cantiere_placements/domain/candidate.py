@@ -11,7 +11,7 @@ from cantiere_events.common import CandidateProfile, HourWindow
 from cantiere_runtime.decider import Decider
 
 from cantiere_placements.domain import events as ev
-from cantiere_placements.domain.errors import NotFound, WrongState
+from cantiere_placements.domain.errors import STAGE_IT, NotFound, WrongState
 
 
 @dataclass(frozen=True)
@@ -88,40 +88,61 @@ Command = AcceptReferral | DeclineReferral | HoldIntakeInterview | AssessSkills 
 def decide(command: Command, state: Candidate | None, *, today: date) -> list[Event]:
     """The events a command on a candidate produces, or a DomainError."""
     if state is None:
-        raise NotFound("No referral has arrived for this person.")
+        raise NotFound(
+            "Per questa persona non è arrivata nessuna segnalazione.", "No referral has arrived for this person."
+        )
     if state.erased:
-        raise WrongState("This person's data were erased by the referring municipality.")
+        raise WrongState(
+            "I dati di questa persona sono stati cancellati dal comune che l'ha segnalata.",
+            "This person's data were erased by the referring municipality.",
+        )
     match command:
         case AcceptReferral():
-            _must_be(state, "referred", "accepted")
+            _must_be(state, "referred", "accepted", "accogliere")
             if state.consent_withdrawn:
-                raise WrongState("The person withdrew consent to share data with the consortium.")
+                raise WrongState(
+                    "La persona ha revocato il consenso a condividere i suoi dati con il consorzio.",
+                    "The person withdrew consent to share data with the consortium.",
+                )
             return [ev.CandidateAccepted(accepted_on=today)]
         case DeclineReferral(reason=reason):
-            _must_be(state, "referred", "declined")
+            _must_be(state, "referred", "declined", "non accogliere")
             return [ev.CandidateDeclined(reason=reason, declined_on=today)]
         case HoldIntakeInterview(held_on=held_on):
-            _must_be(state, "accepted", "interviewed")
+            _must_be(state, "accepted", "interviewed", "registrare il colloquio di accoglienza")
             if held_on > today:
-                raise WrongState("An interview cannot be recorded before it happens.")
+                raise WrongState(
+                    "Non si può registrare un colloquio prima che si sia svolto.",
+                    "An interview cannot be recorded before it happens.",
+                )
             return [ev.IntakeInterviewHeld(held_on=held_on)]
         case AssessSkills(competences=competences, esco_skills=esco):
-            _must_be(state, "accepted", "assessed")
+            _must_be(state, "accepted", "assessed", "registrare la valutazione delle competenze")
             if state.interviewed_on is None:
-                raise WrongState("Skills are assessed after the intake interview.")
+                raise WrongState(
+                    "Le competenze si valutano dopo il colloquio di accoglienza.",
+                    "Skills are assessed after the intake interview.",
+                )
             if not competences:
-                raise WrongState("Name at least one competence.")
+                raise WrongState("Indica almeno una competenza.", "Name at least one competence.")
             return [ev.SkillsAssessed(competences=competences, esco_skills=esco, assessed_on=today)]
         case KeepFirstName():
             if state.consent_withdrawn:
-                raise WrongState("The person withdrew consent to share data with the consortium.")
+                raise WrongState(
+                    "La persona ha revocato il consenso a condividere i suoi dati con il consorzio.",
+                    "The person withdrew consent to share data with the consortium.",
+                )
             return [ev.CandidateFirstNameKept(kept_on=today)]
     raise TypeError(f"unknown command {command!r}")
 
 
-def _must_be(state: Candidate, stage: str, doing: str) -> None:
+def _must_be(state: Candidate, stage: str, doing: str, doing_it: str) -> None:
     if state.stage != stage:
-        raise WrongState(f"The referral is {state.stage}: it cannot be {doing} now.")
+        now = STAGE_IT.get(state.stage, state.stage)
+        raise WrongState(
+            f"Stato della segnalazione: «{now}». Ora non si può {doing_it}.",
+            f"The referral is {state.stage}: it cannot be {doing} now.",
+        )
 
 
 def evolve(state: Candidate | None, event: Event) -> Candidate | None:

@@ -101,14 +101,22 @@ def _check_registration(command: RegisterHost) -> None:
     try:
         canonical_vat_number(command.vat_number)
     except InvalidVatNumber:
-        raise InvalidHost("The VAT number (partita IVA) is not valid: check its 11 digits.") from None
+        raise InvalidHost(
+            "La partita IVA non è valida: controlla le 11 cifre.",
+            "The VAT number (partita IVA) is not valid: check its 11 digits.",
+        ) from None
     if command.permanent_headcount < 0:
-        raise InvalidHost("The permanent headcount cannot be negative.")
+        raise InvalidHost(
+            "Il numero di dipendenti a tempo indeterminato non può essere negativo.",
+            "The permanent headcount cannot be negative.",
+        )
     d = command.declarations
     if not (d.no_layoffs_last_12_months and d.safety_law_compliant and d.disability_quota_compliant):
         raise InvalidHost(
+            "Per ospitare tirocinanti l'azienda deve dichiarare di non aver fatto licenziamenti negli ultimi 12 mesi, "
+            "di rispettare le norme sulla sicurezza sul lavoro e la L. 68/1999.",
             "A host must declare no layoffs in the last 12 months, compliance with safety law "
-            "and with L. 68/1999 before it can receive interns."
+            "and with L. 68/1999 before it can receive interns.",
         )
 
 
@@ -116,7 +124,7 @@ def decide(command: Command, state: Host | None, *, today: date, rules: RuleSet 
     """The events a command on a host produces, or a DomainError."""
     if isinstance(command, RegisterHost):
         if state is not None:
-            raise WrongState("This host is already registered.")
+            raise WrongState("Questa azienda è già registrata.", "This host is already registered.")
         _check_registration(command)
         return [
             ev.HostRegistered(
@@ -132,17 +140,17 @@ def decide(command: Command, state: Host | None, *, today: date, rules: RuleSet 
             )
         ]
     if state is None:
-        raise NotFound("There is no such host.")
+        raise NotFound("Questa azienda non esiste.", "There is no such host.")
     match command:
         case AssignHostTutor(tutor_id=tutor_id):
             return [] if tutor_id in state.tutors else [ev.HostTutorAssigned(tutor_id=tutor_id)]
         case SuspendHost(reason=reason):
             if not state.active:
-                raise WrongState("The host is already suspended.")
+                raise WrongState("L'azienda è già sospesa.", "The host is already suspended.")
             return [ev.HostSuspended(reason=reason, suspended_on=today)]
         case ReinstateHost():
             if state.active:
-                raise WrongState("The host is not suspended.")
+                raise WrongState("L'azienda non è sospesa.", "The host is not suspended.")
             return [ev.HostReinstated(reinstated_on=today)]
         case ReservePlace():
             if rules is None:
@@ -156,7 +164,9 @@ def decide(command: Command, state: Host | None, *, today: date, rules: RuleSet 
 def _reserve(command: ReservePlace, state: Host, rules: RuleSet) -> list[Event]:
     person = command.person
     if any(o.person_id == person.person_id for o in state.occupants.values()):
-        raise WrongState("This person already holds a place at this host.")
+        raise WrongState(
+            "Questa persona ha già un posto presso questa azienda.", "This person already holds a place at this host."
+        )
     occupants = occupants_now(state, command.current_occupants)
     verdict = check_placement(
         person, state.facts, occupants, command.hours_per_week, rules, command.clearance, command.schedule

@@ -40,7 +40,9 @@ def decide(
     """The events a command on a placement produces, or a DomainError."""
     if isinstance(command, OpenPlacement):
         if state is not None:
-            raise WrongState("A placement is already open with this id.")
+            raise WrongState(
+                "Esiste già un inserimento con questo codice.", "A placement is already open with this id."
+            )
         return [
             ev.PlacementProposed(
                 placement_id=command.placement_id,
@@ -53,20 +55,20 @@ def decide(
             )
         ]
     if state is None:
-        raise NotFound("There is no such placement.")
+        raise NotFound("Questo inserimento non esiste.", "There is no such placement.")
     if state.status == "closed":
-        raise WrongState("The case is closed.")
+        raise WrongState("Il caso è chiuso.", "The case is closed.")
     if isinstance(command, FileMandatoryNotice):
         return [file_notice(command, state, today=today)]
     if isinstance(command, ReturnTrainingProject):
         if state.status == "rejected":
-            raise WrongState("The proposal was turned down.")
+            raise WrongState("La proposta è stata rifiutata.", "The proposal was turned down.")
         return [return_project(command, state, today=today)]
     if isinstance(command, AGREEMENT_COMMANDS):
         if state.status == "rejected":
-            raise WrongState("The proposal was turned down.")
+            raise WrongState("La proposta è stata rifiutata.", "The proposal was turned down.")
         if state.started_on is not None:
-            raise WrongState("The internship has already started.")
+            raise WrongState("Il tirocinio è già iniziato.", "The internship has already started.")
         return decide_agreement(command, state, today=today, rules=rules, host_tutors=host_tutors)
     return decide_running(command, state, today=today, rules=rules, follow_up_months=follow_up_months)
 

@@ -26,12 +26,24 @@ class ReturnTrainingProject:
 def return_project(command: ReturnTrainingProject, state: Placement, *, today: date) -> ev.TrainingProjectReturned:
     """The return of a project waiting for validation; the explanation says what to correct."""
     if state.project is None or state.status != "agreed" or state.started_on is not None:
-        raise WrongState("There is no approved training project waiting for validation.")
+        raise WrongState(
+            "Non c'è un progetto formativo approvato in attesa di convalida.",
+            "There is no approved training project waiting for validation.",
+        )
     if state.validated_on is not None:
-        raise WrongState("The training project is already validated: it can no longer be returned.")
+        raise WrongState(
+            "Il progetto formativo è già convalidato: non si può più restituire.",
+            "The training project is already validated: it can no longer be returned.",
+        )
     if state.returned is not None:
-        raise WrongState("The training project was already returned: the consortium has not resubmitted it yet.")
+        raise WrongState(
+            "Il progetto formativo è già stato restituito: il consorzio non l'ha ancora ripresentato.",
+            "The training project was already returned: the consortium has not resubmitted it yet.",
+        )
     explanation = " ".join(command.explanation.split())
     if not explanation:
-        raise WrongState("Say what the consortium must correct in the training project.")
+        raise WrongState(
+            "Indica che cosa il consorzio deve correggere nel progetto formativo.",
+            "Say what the consortium must correct in the training project.",
+        )
     return ev.TrainingProjectReturned(reason=command.reason, explanation=explanation[:500], returned_on=today)

@@ -17,6 +17,8 @@ from fractions import Fraction
 
 from cantiere_runtime.rules import BelowThreshold, Rounding, RuleSet
 
+from cantiere_placements.domain.errors import day_it
+
 Hours = int | Decimal
 
 
@@ -37,6 +39,7 @@ class RuleViolation:
 
     code: ViolationCode
     message: str
+    message_it: str
 
 
 def add_months(day: date, months: int) -> date:
@@ -198,37 +201,62 @@ def check_training_project(
 ) -> list[RuleViolation]:
     """Every rule the training project breaks (an empty list when it respects them all)."""
     under = f"under {rules.legal_reference}"
+    under_it = f"in base a {rules.legal_reference}"
     found: list[RuleViolation] = []
 
-    def breaks(code: ViolationCode, message: str) -> None:
-        found.append(RuleViolation(code=code, message=message))
+    def breaks(code: ViolationCode, message: str, message_it: str) -> None:
+        found.append(RuleViolation(code=code, message=message, message_it=message_it))
 
     if end < start:
-        breaks(ViolationCode.END_BEFORE_START, f"The internship ends ({end}) before it starts ({start}).")
+        breaks(
+            ViolationCode.END_BEFORE_START,
+            f"The internship ends ({end}) before it starts ({start}).",
+            f"Il tirocinio finisce ({day_it(end)}) prima di iniziare ({day_it(start)}).",
+        )
     else:
         shortest = last_day(start, rules.min_duration_months)
         if rules.min_duration_months and end < shortest:
             text = f"starting on {start}, it must end on {shortest} or later, not {end}"
+            text_it = f"iniziando il {day_it(start)}, deve finire il {day_it(shortest)} o dopo, non il {day_it(end)}"
             breaks(
                 ViolationCode.TOO_SHORT,
                 f"An internship lasts at least {rules.min_duration_months} months {under}: {text}.",
+                f"Un tirocinio dura almeno {rules.min_duration_months} mesi {under_it}: {text_it}.",
             )
         months = max_duration_months(rules, is_inclusion=is_inclusion, plan_validated=plan_validated)
         latest = last_day(start, months)
         if end > latest:
             text = f"starting on {start}, it must end by {latest}, not {end}"
-            breaks(ViolationCode.TOO_LONG, f"An internship lasts at most {months} months {under}: {text}.")
+            text_it = f"iniziando il {day_it(start)}, deve finire entro il {day_it(latest)}, non il {day_it(end)}"
+            breaks(
+                ViolationCode.TOO_LONG,
+                f"An internship lasts at most {months} months {under}: {text}.",
+                f"Un tirocinio dura al massimo {months} mesi {under_it}: {text_it}.",
+            )
     if hours_per_week <= 0:
-        breaks(ViolationCode.NO_HOURS, "The training project must plan some hours a week.")
+        breaks(
+            ViolationCode.NO_HOURS,
+            "The training project must plan some hours a week.",
+            "Il progetto formativo deve prevedere un orario settimanale.",
+        )
     elif hours_per_week > rules.max_hours_per_week:
         text = f"at most {rules.max_hours_per_week} hours a week {under}; the project plans {hours_per_week}"
-        breaks(ViolationCode.TOO_MANY_HOURS, f"An intern may work {text}.")
+        text_it = (
+            f"al massimo {_hours_it(rules.max_hours_per_week)} ore a settimana {under_it};"
+            f" il progetto ne prevede {_hours_it(hours_per_week)}"
+        )
+        breaks(ViolationCode.TOO_MANY_HOURS, f"An intern may work {text}.", f"Un tirocinante può lavorare {text_it}.")
     duration = duration_in_months(start, end) if end >= start else 0
     minimum = minimum_allowance_cents(rules, duration)
     if monthly_allowance_cents < minimum:
         text = f"for an internship of {duration} months {under}; the project offers {_euro(monthly_allowance_cents)}"
+        text_it = (
+            f"per un tirocinio di {duration} mesi {under_it}; il progetto ne offre {_euro_it(monthly_allowance_cents)}"
+        )
         breaks(
-            ViolationCode.ALLOWANCE_BELOW_MINIMUM, f"The monthly allowance must be at least {_euro(minimum)} {text}."
+            ViolationCode.ALLOWANCE_BELOW_MINIMUM,
+            f"The monthly allowance must be at least {_euro(minimum)} {text}.",
+            f"L'indennità mensile deve essere di almeno {_euro_it(minimum)} {text_it}.",
         )
     return found
 
@@ -236,6 +264,16 @@ def check_training_project(
 def _euro(cents: int) -> str:
     sign = "-" if cents < 0 else ""
     return f"{sign}{abs(cents) // 100:,}.{abs(cents) % 100:02d} euro"
+
+
+def _euro_it(cents: int) -> str:
+    """An amount as Italians write it: 1.234,50 euro."""
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100:,}".replace(",", ".") + f",{abs(cents) % 100:02d} euro"
+
+
+def _hours_it(hours: Hours) -> str:
+    return str(hours).replace(".", ",")
 
 
 def _not_negative(**values: Hours) -> None:

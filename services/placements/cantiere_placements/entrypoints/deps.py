@@ -92,5 +92,5 @@ def install_domain_errors(app: FastAPI) -> None:
             kind = Forbidden
         elif isinstance(exc, errors.WrongState):
             kind = Conflict
-        answer = kind(str(exc))
+        answer = kind(exc.message_it, exc.message_en)
         return JSONResponse(answer.body(), status_code=answer.status_code)

@@ -139,7 +139,7 @@ async def _act(
         except UserFacingError as refused:
             form.add_error("__all__", text(refused.message_it, refused.message_en))
         except DomainError as refused:
-            form.add_error("__all__", str(refused))
+            form.add_error("__all__", text(refused.message_it, refused.message_en))
         else:
             if isinstance(result, str):
                 target = result
@@ -241,7 +241,7 @@ async def contacts(request: Request, person_id: str, p: Staff, wiring: Fresh) ->
     try:
         found = await contact_details(wiring.placements, person_id, p, why, _who(request, p))
     except DomainError as refused:
-        form.add_error("__all__", str(refused))
+        form.add_error("__all__", text(refused.message_it, refused.message_en))
         return await render_file(request, wiring, person_id, status_code=409, forms={"contatti": form})
     if found is None:
         form.add_error("__all__", gettext("Il comune non condivide ora i contatti di questa persona."))

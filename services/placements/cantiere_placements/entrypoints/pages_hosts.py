@@ -74,7 +74,7 @@ async def _act(
         except UserFacingError as refused:
             form.add_error("__all__", text(refused.message_it, refused.message_en))
         except DomainError as refused:
-            form.add_error("__all__", str(refused))
+            form.add_error("__all__", text(refused.message_it, refused.message_en))
     if not form.valid:
         return await render_hosts(request, p, wiring, status_code=422, forms={section: form})
     flash(request, done)

@@ -127,7 +127,7 @@ async def run_step(request: Request, placement_id: str, slug: str, p: Staff, wir
                 raise
             form.add_error("__all__", text(refused.message_it, refused.message_en))
         except DomainError as refused:
-            form.add_error("__all__", str(refused))
+            form.add_error("__all__", text(refused.message_it, refused.message_en))
     if not form.valid:
         return await render_placement(request, wiring, placement_id, status_code=422, forms={slug: form})
     flash(request, step.done)

@@ -109,7 +109,7 @@ async def close_month(request: Request, host_id: str, placement_id: str, p: Staf
         except UserFacingError as refused:
             form.add_error("__all__", text(refused.message_it, refused.message_en))
         except DomainError as refused:
-            form.add_error("__all__", str(refused))
+            form.add_error("__all__", text(refused.message_it, refused.message_en))
     if not form.valid:
         return await render_tutor(request, p, wiring, host_id, status_code=422, forms={placement_id: form})
     flash(request, N_("Registro del mese chiuso."))

@@ -22,9 +22,14 @@ async def contact_details(
     """The person's contact details if the municipality shares them now; the read is audited either way."""
     person, _ = await load(svc.store, candidate_decider, candidate_id(person_id))
     if person is None:
-        raise NotFound("No referral has arrived for this person.")
+        raise NotFound(
+            "Per questa persona non è arrivata nessuna segnalazione.", "No referral has arrived for this person."
+        )
     if person.erased:
-        raise WrongState("This person's data were erased by the referring municipality.")
+        raise WrongState(
+            "I dati di questa persona sono stati cancellati dal comune che l'ha segnalata.",
+            "This person's data were erased by the referring municipality.",
+        )
     requester = {"user_id": principal.user_id, "role": str(principal.role), "partner": principal.partner}
     contact = await svc.referrals.contact_details(person.municipality, person_id, requester)
     async with svc.store.engine.begin() as conn:

@@ -19,7 +19,7 @@ from cantiere_placements.domain import events as ev
 from cantiere_placements.domain import host as hst
 from cantiere_placements.domain import placement as plc
 from cantiere_placements.domain.agreement import ApproveTrainingProject, ValidateTrainingProject
-from cantiere_placements.domain.errors import NotFound, RuleBroken
+from cantiere_placements.domain.errors import NotFound, RuleBroken, day_it
 from cantiere_placements.domain.placement_state import Placement
 from cantiere_placements.domain.project_review import ReturnTrainingProject
 from cantiere_placements.domain.running import CalculateAllowance, ExtendInternship, ResumeInternship
@@ -90,7 +90,7 @@ class Placements:
         aggregate = placement_stream(placement_id)
         state, version = await load(self.store, plc.placement_decider, aggregate)
         if state is None:
-            raise NotFound("There is no such placement.")
+            raise NotFound("Questo inserimento non esiste.", "There is no such placement.")
         person, _ = await load(self.store, cand.candidate_decider, candidate_id(state.person_id))
         if isinstance(command, ValidateTrainingProject | ReturnTrainingProject):
             _shared_with_employment_centre(person)
@@ -129,8 +129,10 @@ class Placements:
             except TerritoryError:
                 first = self.territory.rule_sets[0].starts_on
                 raise RuleBroken(
+                    f"Al {day_it(command.starts_on)} non si applica nessuna regola dei tirocini del territorio: "
+                    f"il progetto formativo deve iniziare dal {day_it(first)} in poi.",
                     f"No internship rules of the territory apply on {command.starts_on}: "
-                    f"a training project starts on {first} or later."
+                    f"a training project starts on {first} or later.",
                 ) from None
         if isinstance(command, CalculateAllowance | ResumeInternship | ExtendInternship) and state.project:
             return rule_set(state.project.rule_set_id)
@@ -151,7 +153,9 @@ def _shared_with_employment_centre(person: cand.Candidate | None) -> None:
 def person_ref(person: cand.Candidate | None, who: Who) -> PersonRef:
     """The person facts public events carry."""
     if person is None:
-        raise NotFound("No referral has arrived for this person.")
+        raise NotFound(
+            "Per questa persona non è arrivata nessuna segnalazione.", "No referral has arrived for this person."
+        )
     return PersonRef(person.person_id, person.referral_id, person.municipality, person.district, who.today)
 
 
@@ -160,7 +164,7 @@ def placement_ref(
 ) -> PlacementRef:
     """The placement facts public events carry."""
     if placement is None or host is None:
-        raise NotFound("There is no such placement.")
+        raise NotFound("Questo inserimento non esiste.", "There is no such placement.")
     return PlacementRef(
         person_ref(person, who),
         placement.placement_id,

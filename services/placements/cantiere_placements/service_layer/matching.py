@@ -86,7 +86,7 @@ async def propose_placement(
     person = await _placeable(svc.store, person_id)
     host, _ = await load(svc.store, hst.host_decider, host_stream(host_id))
     if host is None:
-        raise NotFound("There is no such host.")
+        raise NotFound("Questa azienda non esiste.", "There is no such host.")
     safety = await safety_of(svc.store, person)
     rules = svc.territory.rule_set_on(who.today)
     occupants: list[Occupant] = await current_occupants(svc.store, host)
@@ -106,7 +106,7 @@ async def propose_placement(
             asked_about, safety = safety, await safety_of(svc.store, person, conn)
             host, version = await load(svc.store, hst.host_decider, host_stream(host_id), conn)
             if host is None:
-                raise NotFound("There is no such host.")
+                raise NotFound("Questa azienda non esiste.", "There is no such host.")
             fresh = tuple(await current_occupants(svc.store, host, conn))
             now_there = hst.occupants_now(host, fresh)
             arrived = clearance is Clearance.YES and not hst.cleared_for(now_there, cleared)
@@ -126,9 +126,15 @@ async def _placeable(store: EventStore, person_id: str, conn: AsyncConnection | 
     """The candidate as stored now (in the caller's transaction, if given), who may be placed, or a DomainError."""
     person, _ = await load(store, candidate_decider, candidate_id(person_id), conn)
     if person is None:
-        raise NotFound("No referral has arrived for this person.")
+        raise NotFound(
+            "Per questa persona non è arrivata nessuna segnalazione.", "No referral has arrived for this person."
+        )
     if not person.placeable:
-        raise WrongState("This person cannot be placed now (not accepted, consent withdrawn or data erased).")
+        raise WrongState(
+            "Ora questa persona non può essere inserita"
+            " (segnalazione non accolta, consenso revocato o dati cancellati).",
+            "This person cannot be placed now (not accepted, consent withdrawn or data erased).",
+        )
     return person
 
 
