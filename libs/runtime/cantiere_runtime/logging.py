@@ -58,6 +58,8 @@ def configure_logging(service: str, *, fmt: str = "auto", level: str = "INFO", s
         server = logging.getLogger(name)
         server.handlers.clear()
         server.propagate = True
+        server.setLevel(logging.NOTSET)  # uvicorn's own `log_level` (or a dictConfig) set it: the root decides
+        server.disabled = False
 
 
 @contextmanager
