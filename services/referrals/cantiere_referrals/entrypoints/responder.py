@@ -66,6 +66,9 @@ class Responder:
         self._subs.append(await nc.subscribe(subject, queue="referrals", cb=self._contact))
         subject = request_subject(Producer.REFERRALS, self.partner, "clearance")
         self._subs.append(await nc.subscribe(subject, queue="referrals", cb=self._clearance))
+        # The server knows the interest once it has answered a PING: a service reported ready must answer at once,
+        # never "no responders" to a request sent from another connection a moment after start.
+        await nc.flush()
 
     async def stop(self) -> None:
         for sub in self._subs:
