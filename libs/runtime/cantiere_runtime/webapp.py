@@ -56,7 +56,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ConcurrencyError)
     async def _conflict(_: Request, exc: ConcurrencyError) -> JSONResponse:
         body = {
-            "error": "conflict",
+            "error": "concurrent_change",  # not a refusal: the same command may pass once the page is reloaded
             "message": "Qualcun altro ha modificato questa pratica nel frattempo: ricarica e riprova.",
             "message_en": str(exc),
         }

@@ -37,7 +37,7 @@ def _error(answer: httpx.Response) -> str:
 
 def _concurrent(answer: httpx.Response) -> bool:
     """A 409 of optimistic concurrency (someone changed the aggregate meanwhile), not a domain refusal."""
-    return _error(answer) == "conflict" and "Qualcun altro" in str(answer.json().get("message", ""))
+    return _error(answer) == "concurrent_change"
 
 
 class SimulationFailed(RuntimeError):

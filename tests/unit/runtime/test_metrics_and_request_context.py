@@ -174,3 +174,17 @@ def test_standard_library_uvicorn_and_structlog_lines_are_json_with_the_request_
     request = by_event["http_request"]
     assert (request["route"], request["status"], request["correlation_id"]) == ("/things/{thing_id}", 200, str(given))
     assert by_event["done"]["n"] == 1 and "correlation_id" not in by_event["done"]
+
+
+def test_a_concurrent_change_answers_409_with_its_own_code_apart_from_a_refusal() -> None:
+    from cantiere_runtime.store import ConcurrencyError
+
+    app = base_app(title="t", service_name=f"sample-{uuid.uuid4().hex[:8]}", partner="bari", issuers=())
+
+    @app.post("/race")
+    async def race() -> None:
+        raise ConcurrencyError("case-1", expected=3, actual=4)
+
+    answer = TestClient(app).post("/race")
+    assert answer.status_code == 409
+    assert answer.json()["error"] == "concurrent_change"  # a client may reload and try again; "conflict" is a refusal
