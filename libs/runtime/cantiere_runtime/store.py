@@ -150,6 +150,45 @@ class EventStore:
         except IntegrityError as exc:
             raise ConcurrencyError(aggregate_id, expected_version) from exc
 
+    async def append_many(
+        self,
+        appends: Sequence[tuple[str, int, Sequence[Event], Sequence[Event | Envelope], CommandContext]],
+        *,
+        conn: AsyncConnection,
+    ) -> None:
+        """Append to several aggregates in the caller's transaction: one insert for the events, one for the outbox.
+
+        Each item is (aggregate, expected version, events, public events, context). A version taken meanwhile
+        breaks the (aggregate, version) uniqueness: ConcurrencyError, and the caller's transaction (or
+        savepoint) must be rolled back. An item with public events only checks its version by reading it.
+        """
+        if not appends:
+            return
+        rows: list[dict[str, Any]] = []
+        outgoing: list[dict[str, Any]] = []
+        await self.lock_appends(conn)
+        for aggregate_id, expected, events, public_events, context in appends:
+            if not events:
+                current = await conn.scalar(
+                    select(func.coalesce(func.max(events_table.c.aggregate_version), 0)).where(
+                        events_table.c.aggregate_id == aggregate_id
+                    )
+                )
+                if current != expected:
+                    raise ConcurrencyError(aggregate_id, expected, current)
+            version = expected
+            for event in events:
+                version += 1
+                rows.append(self._row(aggregate_id, version, event, context))
+            outgoing += [self._outgoing(e, aggregate_id, max(version, 1), context) for e in public_events]
+        try:
+            if rows:
+                await conn.execute(insert(events_table), rows)
+        except IntegrityError as exc:
+            raise ConcurrencyError(appends[0][0] if len(appends) == 1 else "several records", appends[0][1]) from exc
+        if outgoing:
+            await conn.execute(insert(outbox_table), outgoing)
+
     @staticmethod
     async def lock_appends(conn: AsyncConnection) -> None:
         """Hold every other append of this database until the caller's transaction ends.

@@ -1,10 +1,10 @@
-"""The referrals service's use cases: load the person, decide, append events, outbox and vault in one transaction."""
+"""The referrals service's use cases: each a unit of work (load the person, decide, append events, outbox and vault)."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,6 +13,7 @@ from cantiere_events.codes import ErasureBasis
 from cantiere_runtime.auth import Principal
 from cantiere_runtime.errors import Unprocessable
 from cantiere_runtime.store import CommandContext, EventStore, envelope_for
+from cantiere_runtime.unit_of_work import Aggregate, CommandHandler, UnitOfWork
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -71,7 +72,11 @@ class KeepApartLinks:
 
 @dataclass
 class Referrals:
-    """Every command and audited read of one municipality's referrals service."""
+    """Every command and audited read of one municipality's referrals service.
+
+    Each runs as a unit of work (cantiere_runtime.unit_of_work): the person is loaded with their version, the
+    command decided, events, outbox rows and vault entries written in one transaction, the relay told.
+    """
 
     engine: AsyncEngine
     store: EventStore
@@ -81,6 +86,10 @@ class Referrals:
     districts: frozenset[str] | None = None  # the municipality's districts in the territory, when configured
     clock: Callable[[], datetime] = utcnow
     on_commit: Callable[[], None] = lambda: None
+    commands: CommandHandler = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.commands = CommandHandler(self.engine, self.store, committed=self.on_commit)
 
     def _context(self, principal: Principal | None, now: datetime) -> CommandContext:
         return CommandContext(
@@ -96,28 +105,25 @@ class Referrals:
         state, _ = await self.load(person_id)
         return visible(principal, state)
 
-    async def _execute(
+    def _execute(
         self,
-        conn: AsyncConnection,
+        unit: UnitOfWork,
         principal: Principal | None,
-        person_id: str,
+        file: Aggregate[Person | None],
         command: c.Command,
         now: datetime,
-        state: Person | None,
-        version: int,
     ) -> Person | None:
-        new = person.decide(command, state, now=now)
+        new = person.decide(command, file.state, now=now)
         ctx = self._context(principal, now)
-        publics = public_events(state, new)
-        envelopes = [envelope_for(p, person_id, version + len(new), ctx) for p in publics]
-        await self.store.append(person_id, version, new, envelopes, context=ctx, conn=conn)
-        return person.fold(new, state) if new else state
+        publics = public_events(file.state, new)
+        envelopes = [envelope_for(p, file.aggregate_id, file.version + len(new), ctx) for p in publics]
+        unit.append(file.aggregate_id, file.version, new, envelopes, context=ctx)
+        return person.fold(new, file.state) if new else file.state
 
     async def register(
         self, principal: Principal, data: PersonalData, profile: dict[str, Any], district: str | None
     ) -> str:
         """Open a file: identity into the vault and the registration into the log, atomically."""
-        now = self.clock()
         district = district_for_new_person(principal, district)
         if district is not None and self.districts is not None and district not in self.districts:
             raise Unprocessable("Municipio sconosciuto.", "Unknown district.", code="unknown_district")
@@ -135,17 +141,20 @@ class Referrals:
             own_aliases=self.keys.aliases(data.tax_code),
             **profile,
         )
+
+        async def work(unit: UnitOfWork) -> None:
+            now = self.clock()
+            await self._refuse_duplicate(unit.conn, principal, own_token)
+            self._execute(unit, principal, Aggregate(person_id, None, 0), command, now)
+            await self.vault.store(unit.conn, person_id, data, now)
+            await index_person(unit.conn, own_token, person_id)
+
         try:
-            async with self.engine.begin() as conn:
-                await self._refuse_duplicate(conn, principal, own_token)
-                await self._execute(conn, principal, person_id, command, now, None, 0)
-                await self.vault.store(conn, person_id, data, now)
-                await index_person(conn, own_token, person_id)
+            await self.commands.run(work)
         except IntegrityError:  # registered by someone else in the same instant: say so as if it came first
             async with self.engine.connect() as conn:
                 await self._refuse_duplicate(conn, principal, own_token)
             raise TaxCodeAlreadyRegistered(None) from None
-        self.on_commit()
         return person_id
 
     async def _refuse_duplicate(self, conn: AsyncConnection, principal: Principal, own_token: str) -> None:
@@ -157,47 +166,52 @@ class Referrals:
         state, _ = await self.load(existing, conn)
         raise TaxCodeAlreadyRegistered(existing if may_see(principal, state) else None)
 
+    async def _visible(self, unit: UnitOfWork, principal: Principal, person_id: str) -> Aggregate[Person]:
+        """The person's file in this unit of work, if the caller may see them."""
+        file: Aggregate[Person | None] = await unit.load(person, person_id)
+        visible(principal, file.state)
+        return file  # type: ignore[return-value]
+
     async def handle(self, principal: Principal, person_id: str, command: c.Command) -> Person:
         """Decide and record one command about a person the caller may see."""
-        now = self.clock()
-        async with self.engine.begin() as conn:
-            state, version = await self.load(person_id, conn)
-            visible(principal, state)
-            result = await self.record_in(conn, principal, person_id, command, now, state, version)
-        self.on_commit()
+
+        async def work(unit: UnitOfWork) -> Person | None:
+            file = await self._visible(unit, principal, person_id)
+            return await self.record_in(unit, principal, file, command, self.clock())
+
+        result = await self.commands.run(work)
         assert result is not None
         return result
 
     async def record_in(
         self,
-        conn: AsyncConnection,
+        unit: UnitOfWork,
         principal: Principal,
-        person_id: str,
+        file: Aggregate[Person | None],
         command: c.Command,
         now: datetime,
-        state: Person | None,
-        version: int,
     ) -> Person | None:
-        """Decide and append one command in the caller's transaction (the vault entry goes with an erasure)."""
-        result = await self._execute(conn, principal, person_id, command, now, state, version)
+        """Decide and append one command in a unit of work (the vault entry goes with an erasure)."""
+        result = self._execute(unit, principal, file, command, now)
         if isinstance(command, c.ErasePersonalData):  # the vault entry goes in the same transaction as the event
-            await self.vault.erase(conn, person_id)
-            await unindex_person(conn, person_id)
+            await self.vault.erase(unit.conn, file.aggregate_id)
+            await unindex_person(unit.conn, file.aggregate_id)
         return result
 
     async def erase_if(
         self, principal: Principal, person_id: str, basis: ErasureBasis, condition: Callable[[Person | None], bool]
     ) -> bool:
         """Erase like `handle` does, only if the file read in the same transaction still meets the condition."""
-        now = self.clock()
-        async with self.engine.begin() as conn:
-            state, version = await self.load(person_id, conn)
-            if not condition(state):
+
+        async def work(unit: UnitOfWork) -> bool:
+            file: Aggregate[Person | None] = await unit.load(person, person_id)
+            if not condition(file.state):
                 return False
-            visible(principal, state)
-            await self.record_in(conn, principal, person_id, c.ErasePersonalData(basis=basis), now, state, version)
-        self.on_commit()
-        return True
+            visible(principal, file.state)
+            await self.record_in(unit, principal, file, c.ErasePersonalData(basis=basis), self.clock())
+            return True
+
+        return await self.commands.run(work)
 
     async def record_constraints(
         self,
@@ -214,14 +228,14 @@ class Referrals:
         ``keep`` (the pages): the positions of the links already held (``keep_apart_links``) that stay, the
         typed codes being added to them; without it the typed codes replace every link (the JSON API).
         """
-        new_codes = [valid_tax_code(code) for code in keep_apart_tax_codes]
-        now = self.clock()
-        async with self.engine.begin() as conn:
-            state, version = await self.load(person_id, conn)
-            visible(principal, state)
-            legacy: list[str] = []
+        typed = [valid_tax_code(code) for code in keep_apart_tax_codes]
+
+        async def work(unit: UnitOfWork) -> Person | None:
+            now = self.clock()
+            file = await self._visible(unit, principal, person_id)
+            new_codes, legacy = list(typed), []
             if keep is not None:
-                held = await self._links(conn, principal, person_id, state, ReadPurpose.CASE_MANAGEMENT)
+                held = await self._links(unit.conn, principal, person_id, file.state, ReadPurpose.CASE_MANAGEMENT)
                 entries: list[str] = [*held.codes, *held.legacy_tokens]
                 chosen = [entries[i] for i in sorted(set(keep)) if 0 <= i < len(entries)]
                 legacy = [t for t in chosen if t in held.legacy_tokens]
@@ -229,17 +243,22 @@ class Referrals:
             codes = tuple(dict.fromkeys(new_codes))
             tokens = tuple(dict.fromkeys([*self.keys.link_tokens(codes), *legacy]))
             command = c.RecordSafetyConstraints(keep_apart_tokens=tokens, key_id=self.keys.key_id, **fields)
-            result = await self.record_in(conn, principal, person_id, command, now, state, version)
-            await self.vault.store_keep_apart_codes(conn, person_id, codes, now)
-        self.on_commit()
+            result = await self.record_in(unit, principal, file, command, now)  # type: ignore[arg-type]
+            await self.vault.store_keep_apart_codes(unit.conn, person_id, codes, now)
+            return result
+
+        result = await self.commands.run(work)
         assert result is not None
         return result
 
     async def keep_apart_links(self, principal: Principal, person_id: str, purpose: ReadPurpose) -> KeepApartLinks:
         """The links of a person as the municipality holds them: an audited read of the sealed tax codes."""
-        async with self.engine.begin() as conn:
-            state = visible(principal, (await self.load(person_id, conn))[0])
-            return await self._links(conn, principal, person_id, state, purpose)
+
+        async def work(unit: UnitOfWork) -> KeepApartLinks:
+            file = await self._visible(unit, principal, person_id)
+            return await self._links(unit.conn, principal, person_id, file.state, purpose)
+
+        return await self.commands.run(work)
 
     async def keep_apart_count(self, principal: Principal, person_id: str) -> int:
         """How many people the person must be kept apart from (no tax code leaves the vault, so no audit)."""
@@ -265,20 +284,19 @@ class Referrals:
         }
 
     async def submit(self, principal: Principal, person_id: str) -> str:
-        """Submit a referral with the age band as of today (the birth date is read from the vault, audited)."""
+        """Submit a referral with the age band as of today (the birth date is read from the vault, audited),
+        in one unit of work."""
         referral_id = str(uuid7())
-        async with self.engine.begin() as conn:
-            visible(principal, (await self.load(person_id, conn))[0])
-            data = await self.vault.read(
-                conn,
-                person_id,
-                self._reader(principal),
-                ReadPurpose.REFERRAL_SUBMISSION,
-                self.clock(),
-                fields=("birth_date",),
-            )
-        command = c.SubmitReferral(referral_id=referral_id, birth_date=data.birth_date if data else None)
-        await self.handle(principal, person_id, command)
+
+        async def work(unit: UnitOfWork) -> None:
+            now = self.clock()
+            file = await self._visible(unit, principal, person_id)
+            reader, purpose = self._reader(principal), ReadPurpose.REFERRAL_SUBMISSION
+            data = await self.vault.read(unit.conn, person_id, reader, purpose, now, fields=("birth_date",))
+            command = c.SubmitReferral(referral_id=referral_id, birth_date=data.birth_date if data else None)
+            await self.record_in(unit, principal, file, command, now)  # type: ignore[arg-type]
+
+        await self.commands.run(work)
         return referral_id
 
     def _reader(self, principal: Principal) -> Reader:
@@ -288,7 +306,10 @@ class Referrals:
         self, principal: Principal, person_id: str, purpose: ReadPurpose
     ) -> tuple[Person, PersonalData | None]:
         """The person's file and identity; the read is recorded with who, role, partner, when and why."""
-        async with self.engine.begin() as conn:
-            state = visible(principal, (await self.load(person_id, conn))[0])
-            data = await self.vault.read(conn, person_id, self._reader(principal), purpose, self.clock())
-        return state, data
+
+        async def work(unit: UnitOfWork) -> tuple[Person, PersonalData | None]:
+            file = await self._visible(unit, principal, person_id)
+            data = await self.vault.read(unit.conn, person_id, self._reader(principal), purpose, self.clock())
+            return file.state, data
+
+        return await self.commands.run(work)

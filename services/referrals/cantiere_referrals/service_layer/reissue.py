@@ -17,10 +17,12 @@ from enum import StrEnum
 
 import structlog
 from cantiere_runtime.auth import Principal, Role
+from cantiere_runtime.unit_of_work import Aggregate, UnitOfWork
 
 from cantiere_referrals.adapters.people_index import index_person, person_with_token
 from cantiere_referrals.adapters.vault import Reader, ReadPurpose
 from cantiere_referrals.domain import commands as c
+from cantiere_referrals.domain.person import Person, person
 from cantiere_referrals.service_layer.handlers import Referrals
 
 log = structlog.get_logger("cantiere.referrals.reissue")
@@ -60,47 +62,51 @@ async def reissue_tokens(svc: Referrals, progress: Callable[[str, Reissued], Non
 
 
 async def _reissue_one(svc: Referrals, person_id: str) -> Reissued:
+    return await svc.commands.run(lambda unit: _reissue_in(svc, unit, person_id))
+
+
+async def _reissue_in(svc: Referrals, unit: UnitOfWork, person_id: str) -> Reissued:
+    """The reissue of one person, in one unit of work."""
     system = Principal(user_id=REISSUE_USER_ID, role=Role.MUNICIPAL_MANAGER, partner=svc.partner)
     reader = Reader(REISSUE_USER_ID, Role.MUNICIPAL_MANAGER.value, svc.partner)
     now = svc.clock()
-    async with svc.engine.begin() as conn:
-        state, version = await svc.load(person_id, conn)
-        if state is None or state.erased:
-            return Reissued.SKIPPED
-        data = await svc.vault.read(conn, person_id, reader, ReadPurpose.TOKEN_REISSUE, now, fields=("tax_code",))
-        if data is None:
-            return Reissued.SKIPPED
-        own = svc.keys.token(data.tax_code)
-        holder = await person_with_token(conn, own)
-        if holder not in (None, person_id):
-            # Two files for one canonical code (registered before the duplicate check existed): both keep their
-            # tokens, which are equal, so keep-apart treats them as one person; the manager merges by hand.
-            log.warning("shared_canonical_tax_code", person_id=person_id, other_person_id=holder)
-            outcome = Reissued.SHARED_CODE
-        else:
-            await index_person(conn, own, person_id)
-            outcome = Reissued.CURRENT
-        changed = False
-        command = c.ReissueOwnToken(own_token=own, key_id=svc.keys.key_id, own_aliases=svc.keys.aliases(data.tax_code))
-        new_state = await svc.record_in(conn, system, person_id, command, now, state, version)
-        if new_state is not state:
-            changed, state, version = True, new_state, version + 1
-        assert state is not None
-        codes = await svc.vault.read_keep_apart_codes(conn, person_id, reader, ReadPurpose.TOKEN_REISSUE, now)
-        if codes and state.constraints is not None:
-            tokens = svc.keys.link_tokens(codes)
-            if set(tokens) != set(state.constraints.keep_apart_tokens) or state.constraints.key_id != svc.keys.key_id:
-                kept = state.constraints
-                again = c.RecordSafetyConstraints(
-                    excluded_municipalities=kept.excluded_municipalities,
-                    excluded_hosts=kept.excluded_hosts,
-                    keep_apart_tokens=tokens,
-                    key_id=svc.keys.key_id,
-                    hour_windows=kept.hour_windows,
-                    max_hours_per_week=kept.max_hours_per_week,
-                )
-                await svc.record_in(conn, system, person_id, again, now, state, version)
-                changed = True
-    if changed:
-        svc.on_commit()
+    conn = unit.conn
+    file: Aggregate[Person | None] = await unit.load(person, person_id)
+    if file.state is None or file.state.erased:
+        return Reissued.SKIPPED
+    data = await svc.vault.read(conn, person_id, reader, ReadPurpose.TOKEN_REISSUE, now, fields=("tax_code",))
+    if data is None:
+        return Reissued.SKIPPED
+    own = svc.keys.token(data.tax_code)
+    holder = await person_with_token(conn, own)
+    if holder not in (None, person_id):
+        # Two files for one canonical code (registered before the duplicate check existed): both keep their
+        # tokens, which are equal, so keep-apart treats them as one person; the manager merges by hand.
+        log.warning("shared_canonical_tax_code", person_id=person_id, other_person_id=holder)
+        outcome = Reissued.SHARED_CODE
+    else:
+        await index_person(conn, own, person_id)
+        outcome = Reissued.CURRENT
+    changed = False
+    command = c.ReissueOwnToken(own_token=own, key_id=svc.keys.key_id, own_aliases=svc.keys.aliases(data.tax_code))
+    state = await svc.record_in(unit, system, file, command, now)
+    version = file.version
+    if state is not file.state:
+        changed, version = True, version + 1
+    assert state is not None
+    codes = await svc.vault.read_keep_apart_codes(conn, person_id, reader, ReadPurpose.TOKEN_REISSUE, now)
+    if codes and state.constraints is not None:
+        tokens = svc.keys.link_tokens(codes)
+        if set(tokens) != set(state.constraints.keep_apart_tokens) or state.constraints.key_id != svc.keys.key_id:
+            kept = state.constraints
+            again = c.RecordSafetyConstraints(
+                excluded_municipalities=kept.excluded_municipalities,
+                excluded_hosts=kept.excluded_hosts,
+                keep_apart_tokens=tokens,
+                key_id=svc.keys.key_id,
+                hour_windows=kept.hour_windows,
+                max_hours_per_week=kept.max_hours_per_week,
+            )
+            await svc.record_in(unit, system, Aggregate(person_id, state, version), again, now)
+            changed = True
     return Reissued.UPDATED if changed and outcome is Reissued.CURRENT else outcome

@@ -13,13 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cantiere_runtime.auth import Principal
+from cantiere_runtime.unit_of_work import UnitOfWork
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from cantiere_referrals.adapters.people_index import person_with_token
 from cantiere_referrals.adapters.tables import caseload
 from cantiere_referrals.adapters.vault import PersonalData, Reader, ReadPurpose, search_key
 from cantiere_referrals.domain.identity import valid_tax_code
+from cantiere_referrals.domain.person import person
 from cantiere_referrals.service_layer.access import may_see
 from cantiere_referrals.service_layer.handlers import Referrals
 
@@ -57,20 +58,22 @@ async def by_surname(svc: Referrals, principal: Principal, surname: str, purpose
 
 
 async def _read_found(svc: Referrals, principal: Principal, person_ids: list[str], purpose: ReadPurpose) -> list[Found]:
-    found = []
-    async with svc.engine.begin() as conn:
+    async def work(unit: UnitOfWork) -> list[Found]:  # the reads are recorded: a unit of work
+        found = []
         for person_id in person_ids:
-            data = await _audited_read(svc, conn, principal, person_id, purpose)
+            data = await _audited_read(svc, unit, principal, person_id, purpose)
             if data is not None:
                 found.append(Found(person_id, data))
-    return found
+        return found
+
+    return await svc.commands.run(work)
 
 
 async def _audited_read(
-    svc: Referrals, conn: AsyncConnection, principal: Principal, person_id: str, purpose: ReadPurpose
+    svc: Referrals, unit: UnitOfWork, principal: Principal, person_id: str, purpose: ReadPurpose
 ) -> PersonalData | None:
-    state, _ = await svc.load(person_id, conn)
+    state = (await unit.load(person, person_id)).state
     if state is None or state.erased or not may_see(principal, state):
         return None
     reader = Reader(principal.user_id, principal.role.value, principal.partner)
-    return await svc.vault.read(conn, person_id, reader, purpose, svc.clock(), fields=("search", *SEARCH_FIELDS))
+    return await svc.vault.read(unit.conn, person_id, reader, purpose, svc.clock(), fields=("search", *SEARCH_FIELDS))
