@@ -8,6 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.dialects import registry
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.util.concurrency import await_
 
 # SQLite runs on the event loop, without aiosqlite's thread hop per call (see cantiere_runtime.sqlite_loop).
 registry.register("sqlite.onloop", "cantiere_runtime.sqlite_loop", "SQLiteDialectOnLoop")
@@ -63,10 +64,13 @@ def _sqlite_pragmas(engine: AsyncEngine, *, on_loop: bool) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        if connection.get_execution_options().get("sqlite_read_only"):
-            connection.exec_driver_sql("BEGIN")  # readers share the WAL snapshot, no write lock
+        # Readers share the WAL snapshot without the write lock; writers take it now.
+        statement = "BEGIN" if connection.get_execution_options().get("sqlite_read_only") else "BEGIN IMMEDIATE"
+        if on_loop:  # straight to the driver, waiting for the lock without blocking the loop
+            driver = connection.connection.driver_connection
+            await_(driver.patiently(driver.sqlite3_connection.execute, statement))
         else:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            connection.exec_driver_sql(statement)
 
 
 READ_ONLY = {"sqlite_read_only": True}

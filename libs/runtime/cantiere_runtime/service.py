@@ -22,6 +22,7 @@ from cantiere_runtime.relay import OutboxRelay
 from cantiere_runtime.settings import ServiceSettings
 from cantiere_runtime.store import EventStore
 from cantiere_runtime.stream_projector import StreamProjector
+from cantiere_runtime.unit_of_work import CommandHandler
 
 log = structlog.get_logger("cantiere.service")
 
@@ -49,6 +50,7 @@ class ServiceRuntime:
     subscriptions: Sequence[StreamSubscription] = ()
     engine: AsyncEngine = field(init=False)
     store: EventStore = field(init=False)
+    commands: CommandHandler = field(init=False)
     nc: Client | None = field(default=None, init=False)
     relay: OutboxRelay | None = field(default=None, init=False)
     local_projector: LocalProjector | None = field(default=None, init=False)
@@ -62,6 +64,7 @@ class ServiceRuntime:
         self.engine = create_engine(self.settings.database_url)
         await migrate(self.engine, *self.components)
         self.store = EventStore(self.engine, self.registry)
+        self.commands = CommandHandler(self.engine, self.store, committed=self.committed)
         if self.local_projections:
             self.local_projector = LocalProjector(self.engine, self.registry, self.local_projections)
             await self.local_projector.catch_up()
@@ -150,5 +153,6 @@ class ServiceRuntime:
                 task.cancel()
         if self.nc is not None:
             await self.nc.drain()
+        await self.commands.close()
         await self.engine.dispose()
         log.info("service_stopped", service=self.name)

@@ -113,6 +113,11 @@ class Connection:
             raise ValueError("Connection closed")
         return self._connection
 
+    @property
+    def sqlite3_connection(self) -> sqlite3.Connection:
+        """The sqlite3 connection itself, for statements that cannot meet the lock (see cantiere_runtime.store_sql)."""
+        return self._raw
+
     async def patiently(self, call: Callable[..., T], *args: Any) -> T:
         """Call sqlite3; while the database is locked by another connection, pause and call again."""
         pause, waited = FIRST_PAUSE, 0.0

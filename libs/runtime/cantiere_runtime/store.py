@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import psycopg
 from cantiere_events import Actor, Envelope, Event, EventRegistry, Metadata, Producer, encode, uuid7, wrap
-from sqlalchemy import func, insert, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from cantiere_runtime import correlation
 from cantiere_runtime.db import READ_ONLY
 from cantiere_runtime.schema import events as events_table
-from cantiere_runtime.schema import outbox as outbox_table
+from cantiere_runtime.store_sql import StoreStatements, fetch, write
 
+DECODED_KEPT = 10_000  # decoded events kept in memory per store (about 10 MB)
 APPEND_LOCK_KEY = 0x43414E54  # "CANT": one advisory lock per database (each service has its own database)
 
 
@@ -72,6 +75,10 @@ class EventStore:
     def __init__(self, engine: AsyncEngine, registry: EventRegistry) -> None:
         self.engine = engine
         self.registry = registry
+        self._statements: StoreStatements | None = None
+        # Events never change once stored: the ones decoded lately are kept, by position, so loading an
+        # aggregate again decodes only what is new (bounded; checked against aggregate and version).
+        self._decoded: OrderedDict[int, Recorded] = OrderedDict()
 
     @asynccontextmanager
     async def _tx(self, conn: AsyncConnection | None) -> AsyncIterator[AsyncConnection]:
@@ -81,21 +88,38 @@ class EventStore:
             async with self.engine.begin() as fresh:
                 yield fresh
 
+    @property
+    def statements(self) -> StoreStatements:
+        """The hot statements for this engine's driver (see cantiere_runtime.store_sql)."""
+        if self._statements is None:
+            self._statements = StoreStatements.for_dialect(self.engine.dialect)
+        return self._statements
+
     async def load(self, aggregate_id: str, conn: AsyncConnection | None = None) -> Loaded:
         """Every event of one aggregate, in order, lifted to the current versions."""
-        query = (
-            select(events_table)
-            .where(events_table.c.aggregate_id == aggregate_id)
-            .order_by(events_table.c.aggregate_version)
-        )
+        sql = self.statements
         if conn is None:
             async with self.engine.connect() as fresh:
                 await fresh.execution_options(**READ_ONLY)
-                rows = (await fresh.execute(query)).mappings().all()
+                rows = await fetch(fresh, sql, sql.load, (aggregate_id,))
         else:
-            rows = (await conn.execute(query)).mappings().all()
-        recorded = [self._recorded(row) for row in rows]
-        return Loaded(recorded, recorded[-1].metadata.aggregate_version if recorded else 0)
+            rows = await fetch(conn, sql, sql.load, (aggregate_id,))
+        recorded = [self._decoded_row(aggregate_id, row) for row in rows]
+        return Loaded(recorded, rows[-1][1] if rows else 0)
+
+    def _decoded_row(self, aggregate_id: str, row: Sequence[Any]) -> Recorded:
+        position, version, event_type, event_version, payload, metadata = row
+        known = self._decoded.get(position)
+        if known is not None and (known.metadata.aggregate_id, known.metadata.aggregate_version) == (
+            aggregate_id,
+            version,
+        ):
+            return known
+        recorded = self._recorded_from(aggregate_id, position, version, event_type, event_version, payload, metadata)
+        self._decoded[position] = recorded
+        if len(self._decoded) > DECODED_KEPT:
+            self._decoded.popitem(last=False)
+        return recorded
 
     async def read_all(self, after: int = 0, limit: int = 1000, conn: AsyncConnection | None = None) -> list[Recorded]:
         """Events of every aggregate after a global position, in order (for local projections)."""
@@ -119,36 +143,14 @@ class EventStore:
         """Append events after ``expected_version`` and queue public events, atomically; the new version.
 
         Raises ConcurrencyError when the aggregate moved on since it was loaded.
-        Pass ``conn`` to join a transaction the caller holds (e.g. with a vault write).
+        Pass ``conn`` to join a transaction the caller holds (e.g. with a vault write); on a conflict that
+        transaction must then be rolled back (or the savepoint it was made in).
         """
         if not events and not public_events:
             return expected_version
-        try:
-            async with self._tx(conn) as c:
-                # Positions come from a sequence when rows are inserted, not when they commit:
-                # without this lock a later position could commit first, and a local projector
-                # that has moved past it would never see the earlier one.
-                await self.lock_appends(c)
-                current = await c.scalar(
-                    select(func.coalesce(func.max(events_table.c.aggregate_version), 0)).where(
-                        events_table.c.aggregate_id == aggregate_id
-                    )
-                )
-                if current != expected_version:
-                    raise ConcurrencyError(aggregate_id, expected_version, current)
-                version = expected_version
-                rows = []
-                for event in events:
-                    version += 1
-                    rows.append(self._row(aggregate_id, version, event, context))
-                if rows:
-                    await c.execute(insert(events_table), rows)
-                outgoing = [self._outgoing(e, aggregate_id, max(version, 1), context) for e in public_events]
-                if outgoing:
-                    await c.execute(insert(outbox_table), outgoing)
-                return version
-        except IntegrityError as exc:
-            raise ConcurrencyError(aggregate_id, expected_version) from exc
+        async with self._tx(conn) as c:
+            await self.append_many([(aggregate_id, expected_version, events, public_events, context)], conn=c)
+        return expected_version + len(events)
 
     async def append_many(
         self,
@@ -164,41 +166,38 @@ class EventStore:
         """
         if not appends:
             return
-        rows: list[dict[str, Any]] = []
-        outgoing: list[dict[str, Any]] = []
-        await self.lock_appends(conn)
+        sql = self.statements
+        rows: list[tuple[Any, ...]] = []
+        outgoing: list[tuple[Any, ...]] = []
         for aggregate_id, expected, events, public_events, context in appends:
             if not events:
-                current = await conn.scalar(
-                    select(func.coalesce(func.max(events_table.c.aggregate_version), 0)).where(
-                        events_table.c.aggregate_id == aggregate_id
-                    )
-                )
+                await self.lock_appends(conn)  # the version read must stay true until the commit
+                current = (await fetch(conn, sql, sql.max_version, (aggregate_id,)))[0][0]
                 if current != expected:
                     raise ConcurrencyError(aggregate_id, expected, current)
             version = expected
             for event in events:
                 version += 1
-                rows.append(self._row(aggregate_id, version, event, context))
-            outgoing += [self._outgoing(e, aggregate_id, max(version, 1), context) for e in public_events]
+                rows.append(sql.event_row(self._row(aggregate_id, version, event, context)))
+            outgoing += [
+                sql.outbox_row(self._outgoing(e, aggregate_id, max(version, 1), context)) for e in public_events
+            ]
         try:
-            if rows:
-                await conn.execute(insert(events_table), rows)
-        except IntegrityError as exc:
-            raise ConcurrencyError(appends[0][0] if len(appends) == 1 else "several records", appends[0][1]) from exc
-        if outgoing:
-            await conn.execute(insert(outbox_table), outgoing)
+            # The append lock, the events and the outbox rows: one round trip on PostgreSQL (a pipeline).
+            await write(conn, sql, APPEND_LOCK_KEY, [(sql.insert_events, rows), (sql.insert_outbox, outgoing)])
+        except (sqlite3.IntegrityError, psycopg.IntegrityError) as exc:
+            first = appends[0]
+            raise ConcurrencyError(first[0] if len(appends) == 1 else "several records", first[1]) from exc
 
-    @staticmethod
-    async def lock_appends(conn: AsyncConnection) -> None:
+    async def lock_appends(self, conn: AsyncConnection) -> None:
         """Hold every other append of this database until the caller's transaction ends.
 
         Taken before reading, it makes a read-then-decide-then-append atomic across aggregates
         (e.g. a placement decided on a candidate it does not append to). SQLite's BEGIN IMMEDIATE
         already serializes writers; on PostgreSQL it is a transaction-level advisory lock.
         """
-        if conn.dialect.name == "postgresql":
-            await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK_KEY})
+        if self.statements.lock is not None:
+            await fetch(conn, self.statements, self.statements.lock, (APPEND_LOCK_KEY,))
 
     def _row(self, aggregate_id: str, version: int, event: Event, ctx: CommandContext) -> dict[str, Any]:
         if event.event_type not in self.registry:
@@ -241,16 +240,35 @@ class EventStore:
         }
 
     def _recorded(self, row: Any) -> Recorded:
-        event = self.registry.load(row["event_type"], row["event_version"], row["payload"])
-        meta = dict(row["metadata"])
+        return self._recorded_from(
+            row["aggregate_id"],
+            row["position"],
+            row["aggregate_version"],
+            row["event_type"],
+            row["event_version"],
+            row["payload"],
+            row["metadata"],
+        )
+
+    def _recorded_from(
+        self,
+        aggregate_id: str,
+        position: int,
+        version: int,
+        event_type: str,
+        event_version: int,
+        payload: Any,
+        meta: Any,
+    ) -> Recorded:
+        event = self.registry.load(event_type, event_version, StoreStatements.json_out(payload))
         metadata = Metadata(
             event_type=event.event_type,
             schema_version=event.event_version,
-            aggregate_id=row["aggregate_id"],
-            aggregate_version=row["aggregate_version"],
-            **meta,
+            aggregate_id=aggregate_id,
+            aggregate_version=version,
+            **StoreStatements.json_out(meta),
         )
-        return Recorded(event, metadata, row["position"])
+        return Recorded(event, metadata, position)
 
 
 def envelope_for(

@@ -197,9 +197,9 @@ def build_referrals(settings: Settings, runtime: ServiceRuntime) -> Referrals:
         build_vault(settings),
         keys,
         settings.partner,
+        runtime.commands,
         districts=districts_of(settings),
         clock=runtime.clock,
-        on_commit=runtime.committed,
     )
 
 

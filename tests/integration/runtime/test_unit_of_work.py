@@ -4,8 +4,10 @@ the command handler decides again on news appended meanwhile (SQLite and Postgre
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator, Callable
 
 import pytest
+import pytest_asyncio
 from cantiere_runtime.decider import Decider
 from cantiere_runtime.errors import Conflict
 from cantiere_runtime.schema import outbox
@@ -38,15 +40,36 @@ def tick(command: str = "tick", pause: float = 0.0, aggregate: str = "c-1"):  # 
     return work
 
 
+@pytest_asyncio.fixture
+async def handlers() -> AsyncIterator[list[CommandHandler]]:
+    """Handlers made by a test, closed after it (on SQLite each keeps a connection for writing)."""
+    made: list[CommandHandler] = []
+    yield made
+    for handler in made:
+        await handler.close()
+
+
+def handler_for(
+    engine: AsyncEngine, made: list[CommandHandler], committed: Callable[[], None] | None = None, attempts: int = 5
+) -> CommandHandler:
+    handler = CommandHandler(
+        engine, EventStore(engine, REGISTRY), committed=committed or (lambda: None), attempts=attempts
+    )
+    made.append(handler)
+    return handler
+
+
 async def _outbox_rows(engine: AsyncEngine) -> int:
     async with engine.connect() as conn:
         return int(await conn.scalar(select(func.count()).select_from(outbox)) or 0)
 
 
-async def test_a_command_appends_its_events_and_outbox_and_notifies_after_commit(engine: AsyncEngine) -> None:
+async def test_a_command_appends_its_events_and_outbox_and_notifies_after_commit(
+    engine: AsyncEngine, handlers: list[CommandHandler]
+) -> None:
     notified: list[int] = []
-    store = EventStore(engine, REGISTRY)
-    handler = CommandHandler(engine, store, committed=lambda: notified.append(1))
+    handler = handler_for(engine, handlers, lambda: notified.append(1))
+    store = handler.store
     assert await handler.run(tick()) == 1
     assert await handler.run(tick()) == 2
     loaded = await store.load("c-1")
@@ -55,9 +78,11 @@ async def test_a_command_appends_its_events_and_outbox_and_notifies_after_commit
     assert notified == [1, 1]
 
 
-async def test_a_unit_that_decides_nothing_writes_nothing_and_does_not_notify(engine: AsyncEngine) -> None:
+async def test_a_unit_that_decides_nothing_writes_nothing_and_does_not_notify(
+    engine: AsyncEngine, handlers: list[CommandHandler]
+) -> None:
     notified: list[int] = []
-    handler = CommandHandler(engine, EventStore(engine, REGISTRY), committed=lambda: notified.append(1))
+    handler = handler_for(engine, handlers, lambda: notified.append(1))
 
     async def look(unit: UnitOfWork) -> int:
         return (await unit.load(counter, "c-1")).version
@@ -66,9 +91,11 @@ async def test_a_unit_that_decides_nothing_writes_nothing_and_does_not_notify(en
     assert notified == []
 
 
-async def test_appends_to_several_aggregates_commit_together_or_not_at_all(engine: AsyncEngine) -> None:
-    store = EventStore(engine, REGISTRY)
-    handler = CommandHandler(engine, store, attempts=1)
+async def test_appends_to_several_aggregates_commit_together_or_not_at_all(
+    engine: AsyncEngine, handlers: list[CommandHandler]
+) -> None:
+    handler = handler_for(engine, handlers, attempts=1)
+    store = handler.store
     await handler.run(tick(aggregate="b"))
 
     async def both(unit: UnitOfWork) -> None:
@@ -82,18 +109,22 @@ async def test_appends_to_several_aggregates_commit_together_or_not_at_all(engin
     assert await _outbox_rows(engine) == 1  # only b's first tick
 
 
-async def test_concurrent_commands_on_one_aggregate_both_land_each_decided_on_the_other(engine: AsyncEngine) -> None:
-    store = EventStore(engine, REGISTRY)
-    handler = CommandHandler(engine, store)
+async def test_concurrent_commands_on_one_aggregate_both_land_each_decided_on_the_other(
+    engine: AsyncEngine, handlers: list[CommandHandler]
+) -> None:
+    handler = handler_for(engine, handlers)
+    store = handler.store
     versions = await asyncio.gather(*(handler.run(tick(pause=0.05)) for _ in range(3)))
     assert sorted(versions) == [1, 2, 3]
     loaded = await store.load("c-1")
     assert [r.event for r in loaded.events] == [CounterTicked(n=0), CounterTicked(n=1), CounterTicked(n=2)]
 
 
-async def test_a_command_that_no_longer_holds_after_the_news_is_refused_not_conflicted(engine: AsyncEngine) -> None:
-    store = EventStore(engine, REGISTRY)
-    handler = CommandHandler(engine, store)
+async def test_a_command_that_no_longer_holds_after_the_news_is_refused_not_conflicted(
+    engine: AsyncEngine, handlers: list[CommandHandler]
+) -> None:
+    handler = handler_for(engine, handlers)
+    store = handler.store
     results = await asyncio.gather(
         *(handler.run(tick("tick-once", pause=0.05)) for _ in range(2)), return_exceptions=True
     )
@@ -101,9 +132,11 @@ async def test_a_command_that_no_longer_holds_after_the_news_is_refused_not_conf
     assert (await store.load("c-1")).version == 1
 
 
-async def test_a_unit_joined_to_a_callers_transaction_retries_on_its_own_savepoint(engine: AsyncEngine) -> None:
-    store = EventStore(engine, REGISTRY)
-    handler = CommandHandler(engine, store)
+async def test_a_unit_joined_to_a_callers_transaction_retries_on_its_own_savepoint(
+    engine: AsyncEngine, handlers: list[CommandHandler]
+) -> None:
+    handler = handler_for(engine, handlers)
+    store = handler.store
     await handler.run(tick())
     attempts: list[int] = []
 
@@ -117,3 +150,17 @@ async def test_a_unit_joined_to_a_callers_transaction_retries_on_its_own_savepoi
         assert await handler.run_within(conn, stale_first) == 2
     assert attempts == [1, 1]
     assert (await store.load("c-1")).version == 2
+
+
+async def test_a_unit_of_work_started_inside_another_is_refused_not_deadlocked(
+    engine: AsyncEngine, handlers: list[CommandHandler]
+) -> None:
+    handler = handler_for(engine, handlers)
+
+    async def nested(unit: UnitOfWork) -> int:
+        return await handler.run(tick())
+
+    if engine.dialect.name == "sqlite":
+        with pytest.raises(RuntimeError, match="inside another"):
+            await asyncio.wait_for(handler.run(nested), 10)
+    assert await handler.run(tick()) == 1  # the handler still works after the refusal

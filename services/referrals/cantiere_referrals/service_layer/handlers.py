@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -83,13 +83,9 @@ class Referrals:
     vault: Vault
     keys: Keys
     partner: str
+    commands: CommandHandler  # every write runs through it (the runtime's)
     districts: frozenset[str] | None = None  # the municipality's districts in the territory, when configured
     clock: Callable[[], datetime] = utcnow
-    on_commit: Callable[[], None] = lambda: None
-    commands: CommandHandler = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.commands = CommandHandler(self.engine, self.store, committed=self.on_commit)
 
     def _context(self, principal: Principal | None, now: datetime) -> CommandContext:
         return CommandContext(
