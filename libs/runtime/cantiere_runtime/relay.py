@@ -1,30 +1,35 @@
 """The outbox relay: publishes pending public events to JetStream, in order per aggregate, exactly once in the stream.
 
-Each round takes, for every aggregate with pending events, only its earliest one,
-and publishes the round pipelined (``publish_async``). A later event of an
-aggregate is published only after the earlier one was acknowledged, so the
-stream holds each aggregate's events in order even when a publish is lost
-half-way. ``Nats-Msg-Id`` is the event id: republishing after a crash between
-the ack and the mark-as-sent is dropped by JetStream as a duplicate.
+A round reads the unsent outbox in windows of ``batch_size`` rows in position order (up to
+``windows_per_round`` windows), reading the next window while the current one publishes. Publishes are
+pipelined (``publish_async``) through an :class:`~cantiere_runtime.ordered_publish.OrderedPublisher`,
+which keeps one message in flight per aggregate: a later event of an aggregate is published only after
+the earlier one was acknowledged, so the stream holds each aggregate's events in order even when a
+publish is lost half-way. Each window's acknowledged rows are marked sent in one statement.
+``Nats-Msg-Id`` is the event id: republishing after a crash between the ack and the mark-as-sent is
+dropped by JetStream as a duplicate.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import random
-from collections.abc import Awaitable, Callable
+from collections import deque
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 import structlog
 from nats.aio.client import Client
 from nats.errors import Error as NatsError
-from nats.js.api import PubAck
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from cantiere_runtime.db import READ_ONLY
 from cantiere_runtime.metrics import PUBLISHED
+from cantiere_runtime.ordered_publish import Batch, OrderedPublisher, Outgoing
 from cantiere_runtime.schema import outbox
 
 log = structlog.get_logger("cantiere.relay")
@@ -44,7 +49,8 @@ class OutboxRelay:
         engine: AsyncEngine,
         nc: Client,
         *,
-        batch_size: int = 500,
+        batch_size: int = 1000,
+        windows_per_round: int = 10,
         idle_interval: float = 0.2,
         ack_timeout: float = 5.0,
         max_backoff: float = 5.0,
@@ -55,6 +61,7 @@ class OutboxRelay:
         self.engine = engine
         self.js = nc.jetstream(timeout=ack_timeout)
         self.batch_size = batch_size
+        self.windows_per_round = windows_per_round
         self.idle_interval = idle_interval
         self.ack_timeout = ack_timeout
         self.max_backoff = max_backoff
@@ -94,32 +101,40 @@ class OutboxRelay:
                 await _wait_any(stop, self._wake, self.idle_interval)
 
     async def relay_once(self) -> int:
-        """One round: publish the earliest pending event of each aggregate; returns how many were acknowledged."""
+        """One round: publish up to ``windows_per_round`` windows of pending events; returns how many were acknowledged.
+
+        Raises the first publish failure after marking what was acknowledged; the rest stays unsent for
+        the next round, which starts again from the earliest unsent position.
+        """
         rows = await self._next_round()
         if not rows:
             return 0
-        futures = [
-            await self.js.publish_async(row.subject, row.data, headers=dict(row.headers), wait_stall=self.ack_timeout)
-            for row in rows
-        ]
-        results = await asyncio.gather(
-            *(asyncio.wait_for(f, self.ack_timeout) for f in futures), return_exceptions=True
-        )
-        acked: list[tuple[int, int]] = []
-        first_error: BaseException | None = None
-        for row, result in zip(rows, results, strict=True):
-            if isinstance(result, PubAck):
-                acked.append((row.position, result.seq))
-            elif first_error is None:
-                first_error = result if isinstance(result, BaseException) else RuntimeError(str(result))
+        publisher = OrderedPublisher(self.js, ack_timeout=self.ack_timeout)
+        in_flight: deque[Batch] = deque()
+        sent, windows = 0, 1
+        try:
+            while rows:
+                in_flight.append(await publisher.submit(_outgoing(rows)))
+                full = len(rows) == self.batch_size and windows < self.windows_per_round
+                rows = await self._next_window(after=rows[-1].position) if full and publisher.error is None else []
+                windows += 1
+                # One window publishes while the next is read and submitted; the older one is settled and marked.
+                while len(in_flight) > (1 if rows else 0):
+                    sent += await self._settle_and_mark(publisher, in_flight.popleft())
+                if publisher.error is not None:
+                    raise publisher.error
+        finally:
+            await publisher.close()
+        return sent
+
+    async def _settle_and_mark(self, publisher: OrderedPublisher, batch: Batch) -> int:
+        acked = await publisher.settle(batch)
         if acked:
             if self._before_mark_sent is not None:
                 await self._before_mark_sent([p for p, _ in acked])
             await self._mark_sent(acked)
             self.published += len(acked)
             self._published_metric.inc(len(acked))
-        if first_error is not None:
-            raise first_error
         return len(acked)
 
     async def drain(self, timeout: float = 30.0) -> None:
@@ -129,31 +144,43 @@ class OutboxRelay:
             if asyncio.get_running_loop().time() > deadline:
                 raise TimeoutError(f"outbox not drained in {timeout}s")
 
-    async def _next_round(self) -> list[Any]:
-        first = (
-            select(outbox.c.aggregate_id, func.min(outbox.c.position).label("position"))
-            .where(outbox.c.sent_at.is_(None))
-            .group_by(outbox.c.aggregate_id)
-            .subquery()
-        )
+    async def _next_round(self) -> Sequence[Any]:
+        """The first window of a round: the earliest unsent rows."""
+        return await self._next_window(after=0)
+
+    async def _next_window(self, after: int) -> Sequence[Any]:
         query = (
-            select(outbox.c.position, outbox.c.subject, outbox.c.headers, outbox.c.data)
-            .join(first, outbox.c.position == first.c.position)
+            select(outbox.c.position, outbox.c.aggregate_id, outbox.c.subject, outbox.c.headers, outbox.c.data)
+            .where(outbox.c.sent_at.is_(None), outbox.c.position > bindparam("after"))
             .order_by(outbox.c.position)
             .limit(self.batch_size)
         )
         async with self.engine.connect() as conn:
-            return list((await conn.execute(query)).all())
+            await conn.execution_options(**READ_ONLY)
+            return (await conn.execute(query, {"after": after})).all()
 
     async def _mark_sent(self, acked: list[tuple[int, int]]) -> None:
-        now = self.clock()
-        statement = (
-            update(outbox)
-            .where(outbox.c.position == bindparam("p"))
-            .values(sent_at=now, stream_sequence=bindparam("seq"))
-        )
+        """One statement for a window: (position, stream sequence) pairs, sent now."""
+        now = bindparam("now", self.clock(), type_=outbox.c.sent_at.type)
         async with self.engine.begin() as conn:
-            await conn.execute(statement, [{"p": position, "seq": seq} for position, seq in acked])
+            if conn.dialect.name == "postgresql":
+                positions, sequences = zip(*acked, strict=True)
+                statement = text(
+                    "UPDATE outbox SET sent_at = :now, stream_sequence = acked.seq"
+                    " FROM unnest(CAST(:positions AS bigint[]), CAST(:sequences AS bigint[])) AS acked(position, seq)"
+                    " WHERE outbox.position = acked.position"
+                ).bindparams(now)
+                await conn.execute(statement, {"positions": list(positions), "sequences": list(sequences)})
+            else:
+                statement = text(
+                    "UPDATE outbox SET sent_at = :now, stream_sequence = json_extract(acked.value, '$[1]')"
+                    " FROM json_each(:acked) AS acked WHERE outbox.position = json_extract(acked.value, '$[0]')"
+                ).bindparams(now)
+                await conn.execute(statement, {"acked": json.dumps(acked)})
+
+
+def _outgoing(rows: Sequence[Any]) -> list[Outgoing]:
+    return [Outgoing(row.position, row.aggregate_id, row.subject, row.data, dict(row.headers)) for row in rows]
 
 
 async def _sleep_or(stop: asyncio.Event, delay: float) -> None:

@@ -1,0 +1,149 @@
+"""Pipelined JetStream publishes that keep the order of each key (an aggregate): one message in flight per key.
+
+``publish_async`` sends without waiting for the acknowledgement, so many messages travel at once. Two
+messages of the same aggregate must not: if the first were lost and retried after the second was stored,
+the stream would hold them the wrong way round. An :class:`OrderedPublisher` therefore sends the next
+message of a key only once the previous one was acknowledged, and other keys go on meanwhile.
+
+After the first failure (an error from the server, a stalled client, no acknowledgement within the
+timeout) nothing more is sent: the messages not acknowledged stay with the caller, to be sent again in
+order, and ``Nats-Msg-Id`` lets JetStream drop the ones that did arrive.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import partial
+
+from nats.js.api import PubAck
+from nats.js.client import JetStreamContext
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One message to publish: ``ident`` names it to the caller, ``key`` is what orders it (the aggregate)."""
+
+    ident: int
+    key: str
+    subject: str
+    data: bytes
+    headers: dict[str, str]
+
+
+@dataclass(slots=True)
+class Batch:
+    """Messages submitted together; ``acked`` gets (ident, stream sequence) as acknowledgements arrive."""
+
+    remaining: int
+    acked: list[tuple[int, int]] = field(default_factory=list)
+
+
+class OrderedPublisher:
+    """Publishes batches pipelined, one message in flight per key; use it for one round, then ``close`` it."""
+
+    def __init__(self, js: JetStreamContext, *, ack_timeout: float) -> None:
+        self._js = js
+        self._ack_timeout = ack_timeout
+        self._behind: dict[str, deque[tuple[Outgoing, Batch]]] = {}  # key in flight -> its next messages
+        self._ready: deque[tuple[Outgoing, Batch]] = deque()  # their predecessor acknowledged: to send
+        self._in_flight: set[asyncio.Future[PubAck]] = set()
+        self._progress = asyncio.Event()  # an acknowledgement or a failure arrived
+        self._wake_pump = asyncio.Event()  # a message became ready to send
+        self._pump: asyncio.Task[None] | None = None
+        self.error: BaseException | None = None
+
+    async def submit(self, messages: Iterable[Outgoing]) -> Batch:
+        """Send what can go now (keys with nothing in flight); the rest follows as acknowledgements arrive."""
+        items = [m for m in messages]
+        batch = Batch(remaining=len(items))
+        for message in items:
+            if self.error is not None:
+                break
+            behind = self._behind.get(message.key)
+            if behind is None:
+                self._behind[message.key] = deque()
+                await self._send(message, batch)
+            else:
+                behind.append((message, batch))
+        if self._pump is None:
+            self._pump = asyncio.create_task(self._send_ready())
+        return batch
+
+    async def settle(self, batch: Batch) -> list[tuple[int, int]]:
+        """Wait until every message of ``batch`` is acknowledged, or, after a failure, nothing is in flight.
+
+        Returns the acknowledged (ident, stream sequence) pairs; a failure is then in ``error``.
+        """
+        while batch.remaining and self.error is None:
+            await self._wait_progress()
+        while self._in_flight:
+            await self._wait_progress()
+        return batch.acked
+
+    async def close(self) -> None:
+        """Stop sending; acknowledgements still in flight are given up (their messages count as not sent)."""
+        if self._pump is not None:
+            self._pump.cancel()
+            try:
+                await self._pump
+            except asyncio.CancelledError:
+                pass
+        for future in list(self._in_flight):
+            future.cancel()
+
+    async def _wait_progress(self) -> None:
+        self._progress.clear()
+        try:
+            await asyncio.wait_for(self._progress.wait(), self._ack_timeout)
+        except TimeoutError:
+            self._fail(TimeoutError(f"no acknowledgement from JetStream in {self._ack_timeout}s"))
+            for future in list(self._in_flight):
+                future.cancel()
+
+    async def _send(self, message: Outgoing, batch: Batch) -> None:
+        try:
+            future = await self._js.publish_async(
+                message.subject, message.data, headers=message.headers, wait_stall=self._ack_timeout
+            )
+        except Exception as exc:  # a stalled client, a closed connection: nothing more goes out
+            self._fail(exc)
+            return
+        self._in_flight.add(future)
+        future.add_done_callback(partial(self._acknowledged, message, batch))
+
+    def _acknowledged(self, message: Outgoing, batch: Batch, future: asyncio.Future[PubAck]) -> None:
+        self._in_flight.discard(future)
+        self._progress.set()
+        if future.cancelled():
+            self._fail(TimeoutError(f"no acknowledgement from JetStream in {self._ack_timeout}s"))
+            return
+        error = future.exception()
+        if error is not None:
+            self._fail(error)
+            return
+        batch.acked.append((message.ident, future.result().seq))
+        batch.remaining -= 1
+        behind = self._behind.get(message.key)
+        if behind:
+            self._ready.append(behind.popleft())
+            self._wake_pump.set()
+        elif behind is not None:
+            del self._behind[message.key]
+
+    async def _send_ready(self) -> None:
+        while self.error is None:
+            while self._ready and self.error is None:
+                await self._send(*self._ready.popleft())
+            self._wake_pump.clear()
+            await self._wake_pump.wait()
+
+    def _fail(self, error: BaseException) -> None:
+        if self.error is None:
+            self.error = error
+        self._ready.clear()
+        self._behind.clear()
+        self._progress.set()
+        self._wake_pump.set()
