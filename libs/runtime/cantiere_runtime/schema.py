@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    text,
 )
 
 metadata = MetaData()
@@ -48,7 +49,10 @@ outbox = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("sent_at", DateTime(timezone=True), nullable=True),
     Column("stream_sequence", BigInteger, nullable=True),
-    Index("ix_outbox_pending", "sent_at", "position"),
+    # The relay's reading order: unsent rows by position (a partial index, small once rows are sent).
+    Index(
+        "ix_outbox_unsent", "position", sqlite_where=text("sent_at IS NULL"), postgresql_where=text("sent_at IS NULL")
+    ),
 )
 
 checkpoints = Table(
