@@ -105,9 +105,9 @@ class OrderedPublisher:
 
     async def _send(self, message: Outgoing, batch: Batch) -> None:
         try:
-            future = await self._js.publish_async(
-                message.subject, message.data, headers=message.headers, wait_stall=self._ack_timeout
-            )
+            # No wait_stall: with one, nats-py wraps every publish in a task and the loop turns between them,
+            # so each message leaves in its own write. A stalled client shows as no progress in ``settle``.
+            future = await self._js.publish_async(message.subject, message.data, headers=message.headers)
         except Exception as exc:  # a stalled client, a closed connection: nothing more goes out
             self._fail(exc)
             return
