@@ -13,23 +13,22 @@ dropped by JetStream as a duplicate.
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 from collections import deque
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any
 
 import structlog
 from nats.aio.client import Client
 from nats.errors import Error as NatsError
-from sqlalchemy import bindparam, func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cantiere_runtime.db import READ_ONLY
 from cantiere_runtime.metrics import PUBLISHED
 from cantiere_runtime.ordered_publish import Batch, OrderedPublisher, Outgoing
+from cantiere_runtime.relay_sql import RelayStatements
 from cantiere_runtime.schema import outbox
 
 log = structlog.get_logger("cantiere.relay")
@@ -68,6 +67,7 @@ class OutboxRelay:
         self.clock = clock
         self._before_mark_sent = before_mark_sent  # a seam for crash tests
         self._wake = asyncio.Event()
+        self._sql: RelayStatements | None = None
         self.published = 0
         self._published_metric = PUBLISHED.labels(*metric_labels)  # service, partner
 
@@ -114,9 +114,9 @@ class OutboxRelay:
         sent, windows = 0, 1
         try:
             while rows:
-                in_flight.append(await publisher.submit(_outgoing(rows)))
+                in_flight.append(await publisher.submit(rows))
                 full = len(rows) == self.batch_size and windows < self.windows_per_round
-                rows = await self._next_window(after=rows[-1].position) if full and publisher.error is None else []
+                rows = await self._next_window(after=rows[-1].ident) if full and publisher.error is None else []
                 windows += 1
                 # One window publishes while the next is read and submitted; the older one is settled and marked.
                 while len(in_flight) > (1 if rows else 0):
@@ -144,43 +144,25 @@ class OutboxRelay:
             if asyncio.get_running_loop().time() > deadline:
                 raise TimeoutError(f"outbox not drained in {timeout}s")
 
-    async def _next_round(self) -> Sequence[Any]:
+    async def _next_round(self) -> list[Outgoing]:
         """The first window of a round: the earliest unsent rows."""
         return await self._next_window(after=0)
 
-    async def _next_window(self, after: int) -> Sequence[Any]:
-        query = (
-            select(outbox.c.position, outbox.c.aggregate_id, outbox.c.subject, outbox.c.headers, outbox.c.data)
-            .where(outbox.c.sent_at.is_(None), outbox.c.position > bindparam("after"))
-            .order_by(outbox.c.position)
-            .limit(self.batch_size)
-        )
+    async def _next_window(self, after: int) -> list[Outgoing]:
         async with self.engine.connect() as conn:
             await conn.execution_options(**READ_ONLY)
-            return (await conn.execute(query, {"after": after})).all()
+            return await self._statements.read_window(conn, after, self.batch_size)
 
     async def _mark_sent(self, acked: list[tuple[int, int]]) -> None:
         """One statement for a window: (position, stream sequence) pairs, sent now."""
-        now = bindparam("now", self.clock(), type_=outbox.c.sent_at.type)
         async with self.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                positions, sequences = zip(*acked, strict=True)
-                statement = text(
-                    "UPDATE outbox SET sent_at = :now, stream_sequence = acked.seq"
-                    " FROM unnest(CAST(:positions AS bigint[]), CAST(:sequences AS bigint[])) AS acked(position, seq)"
-                    " WHERE outbox.position = acked.position"
-                ).bindparams(now)
-                await conn.execute(statement, {"positions": list(positions), "sequences": list(sequences)})
-            else:
-                statement = text(
-                    "UPDATE outbox SET sent_at = :now, stream_sequence = json_extract(acked.value, '$[1]')"
-                    " FROM json_each(:acked) AS acked WHERE outbox.position = json_extract(acked.value, '$[0]')"
-                ).bindparams(now)
-                await conn.execute(statement, {"acked": json.dumps(acked)})
+            await self._statements.mark_sent(conn, acked, self.clock())
 
-
-def _outgoing(rows: Sequence[Any]) -> list[Outgoing]:
-    return [Outgoing(row.position, row.aggregate_id, row.subject, row.data, dict(row.headers)) for row in rows]
+    @property
+    def _statements(self) -> RelayStatements:
+        if self._sql is None:
+            self._sql = RelayStatements.for_dialect(self.engine.dialect)
+        return self._sql
 
 
 async def _sleep_or(stop: asyncio.Event, delay: float) -> None:
