@@ -70,6 +70,7 @@ class OrderedPublisher:
                 behind.append((message, batch))
         if self._pump is None:
             self._pump = asyncio.create_task(self._send_ready())
+        await asyncio.sleep(0)  # the connection's flusher writes them now, while the caller goes on (reads)
         return batch
 
     async def settle(self, batch: Batch) -> list[tuple[int, int]]:

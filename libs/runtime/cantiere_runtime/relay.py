@@ -1,7 +1,8 @@
 """The outbox relay: publishes pending public events to JetStream, in order per aggregate, exactly once in the stream.
 
 A round reads the unsent outbox in windows of ``batch_size`` rows in position order (up to
-``windows_per_round`` windows), reading the next window while the current one publishes. Publishes are
+``windows_per_round`` windows, the first one smaller), reading the next window while the current one
+publishes. Publishes are
 pipelined (``publish_async``) through an :class:`~cantiere_runtime.ordered_publish.OrderedPublisher`,
 which keeps one message in flight per aggregate: a later event of an aggregate is published only after
 the earlier one was acknowledged, so the stream holds each aggregate's events in order even when a
@@ -35,6 +36,8 @@ log = structlog.get_logger("cantiere.relay")
 
 Clock = Callable[[], datetime]
 
+FIRST_WINDOW = 100
+
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
@@ -61,6 +64,8 @@ class OutboxRelay:
         self.js = nc.jetstream(timeout=ack_timeout)
         self.batch_size = batch_size
         self.windows_per_round = windows_per_round
+        # A small first window: publishing starts after reading 100 rows, not 1,000, and the rest is read meanwhile.
+        self._first_window = min(batch_size, FIRST_WINDOW)
         self.idle_interval = idle_interval
         self.ack_timeout = ack_timeout
         self.max_backoff = max_backoff
@@ -115,8 +120,9 @@ class OutboxRelay:
         try:
             while rows:
                 in_flight.append(await publisher.submit(rows))
-                full = len(rows) == self.batch_size and windows < self.windows_per_round
-                rows = await self._next_window(after=rows[-1].ident) if full and publisher.error is None else []
+                full = len(rows) == (self._first_window if windows == 1 else self.batch_size)
+                more = full and windows < self.windows_per_round and publisher.error is None
+                rows = await self._next_window(after=rows[-1].ident, size=self.batch_size) if more else []
                 windows += 1
                 # One window publishes while the next is read and submitted; the older one is settled and marked.
                 while len(in_flight) > (1 if rows else 0):
@@ -146,12 +152,12 @@ class OutboxRelay:
 
     async def _next_round(self) -> list[Outgoing]:
         """The first window of a round: the earliest unsent rows."""
-        return await self._next_window(after=0)
+        return await self._next_window(after=0, size=self._first_window)
 
-    async def _next_window(self, after: int) -> list[Outgoing]:
+    async def _next_window(self, after: int, size: int) -> list[Outgoing]:
         async with self.engine.connect() as conn:
             await conn.execution_options(**READ_ONLY)
-            return await self._statements.read_window(conn, after, self.batch_size)
+            return await self._statements.read_window(conn, after, size)
 
     async def _mark_sent(self, acked: list[tuple[int, int]]) -> None:
         """One statement for a window: (position, stream sequence) pairs, sent now."""
