@@ -80,7 +80,7 @@ class OrderedPublisher:
         """
         while batch.remaining and self.error is None:
             await self._wait_progress()
-        while self._in_flight:
+        while self.error is not None and self._in_flight:  # the acknowledgements still on their way count
             await self._wait_progress()
         return batch.acked
 
