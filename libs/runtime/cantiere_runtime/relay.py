@@ -95,7 +95,8 @@ class OutboxRelay:
                 failures = 0
             # A lost database connection (PostgreSQL restarted, failed over) is retried like NATS:
             # a relay task that died on it would leave the outbox unsent until the process restarts.
-            except (NatsError, TimeoutError, OSError, DBAPIError) as exc:
+            # The window statements go straight to the driver, so its own errors come unwrapped.
+            except (NatsError, TimeoutError, OSError, DBAPIError, self._statements.driver_error) as exc:
                 failures += 1
                 delay = min(self.max_backoff, 0.1 * 2**failures) * (0.5 + random.random() / 2)
                 log.warning("relay_publish_failed", error=str(exc) or type(exc).__name__, retry_in=round(delay, 2))

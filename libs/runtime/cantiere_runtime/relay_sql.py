@@ -43,13 +43,15 @@ class RelayStatements:
     store: StoreStatements
     window: str
     datetime_in: Any
+    driver_error: type[Exception]  # the driver's own base error (sqlite3.Error, psycopg.Error), unwrapped here
 
     @classmethod
     def for_dialect(cls, dialect: Dialect) -> RelayStatements:
         store = StoreStatements.for_dialect(dialect)
         window = WINDOW if store.on_loop else WINDOW.replace("?", "%s")
         datetime_type = outbox.c.sent_at.type.dialect_impl(dialect)
-        return cls(store, window, datetime_type.bind_processor(dialect) or (lambda value: value))
+        datetime_in = datetime_type.bind_processor(dialect) or (lambda value: value)
+        return cls(store, window, datetime_in, dialect.loaded_dbapi.Error)
 
     async def read_window(self, conn: AsyncConnection, after: int, size: int) -> list[Outgoing]:
         """Up to ``size`` unsent rows after position ``after``, in position order, as messages keyed by aggregate."""

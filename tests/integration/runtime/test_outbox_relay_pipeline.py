@@ -148,3 +148,33 @@ async def test_a_publish_failing_mid_window_leaves_the_rest_unsent_and_the_next_
     assert len(final) == AGGREGATES * PER_AGGREGATE == len({e for _, e, _, _ in final})
     assert _in_order_per_aggregate(final) == {f"c-{a}": list(range(PER_AGGREGATE)) for a in range(AGGREGATES)}
     assert all(r.sent_at is not None for r in await _outbox(engine))
+
+
+async def test_the_relay_goes_on_after_its_database_driver_loses_the_connection(
+    engine: AsyncEngine, nc: nats.NATS
+) -> None:
+    # The window statements go straight to the driver: its own error (psycopg's AdminShutdown when the
+    # backend is terminated) arrives unwrapped by SQLAlchemy and must not end the relay task.
+    await _fill(engine)
+    relay = OutboxRelay(engine, nc, batch_size=WINDOW, max_backoff=0.1)
+    real_round, failures = relay._next_round, [1]
+    lost = engine.dialect.loaded_dbapi.OperationalError
+
+    async def lost_once() -> Any:
+        if failures:
+            failures.pop()
+            raise lost("terminating connection due to administrator command")
+        return await real_round()
+
+    relay._next_round = lost_once  # type: ignore[method-assign]
+    stop = asyncio.Event()
+    task = asyncio.create_task(relay.run(stop))
+    try:
+        for _ in range(100):
+            if task.done() or await relay.pending() == 0:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        stop.set()
+        await task
+    assert not failures and await relay.pending() == 0
