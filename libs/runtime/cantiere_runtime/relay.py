@@ -61,7 +61,8 @@ class OutboxRelay:
         metric_labels: tuple[str, str] = ("", ""),
     ) -> None:
         self.engine = engine
-        self.js = nc.jetstream(timeout=ack_timeout)
+        # At most two windows are in flight: nats-py's own limit on pending publishes must never be what waits.
+        self.js = nc.jetstream(timeout=ack_timeout, publish_async_max_pending=max(4000, 2 * batch_size))
         self.batch_size = batch_size
         self.windows_per_round = windows_per_round
         # A small first window: publishing starts after reading 100 rows, not 1,000, and the rest is read meanwhile.

@@ -61,7 +61,7 @@ class RelayStatements:
 
     async def mark_sent(self, conn: AsyncConnection, acked: Sequence[tuple[int, int]], now: datetime) -> None:
         """Mark (position, stream sequence) pairs sent at ``now``, in one statement, in the caller's transaction."""
-        driver = conn.sync_connection.connection.driver_connection  # type: ignore[union-attr]
+        driver: Any = conn.sync_connection.connection.driver_connection  # type: ignore[union-attr]
         if self.store.on_loop:
             driver.sqlite3_connection.execute(MARK_SENT_SQLITE, (self.datetime_in(now), json.dumps(acked)))
             return
