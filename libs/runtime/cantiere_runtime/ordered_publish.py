@@ -33,12 +33,13 @@ class Outgoing:
     headers: dict[str, str]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Batch:
     """Messages submitted together; ``acked`` gets (ident, stream sequence) as acknowledgements arrive."""
 
     remaining: int
     acked: list[tuple[int, int]] = field(default_factory=list)
+    settled: asyncio.Event = field(default_factory=asyncio.Event)  # all acknowledged, or the publisher failed
 
 
 class OrderedPublisher:
@@ -50,7 +51,9 @@ class OrderedPublisher:
         self._behind: dict[str, deque[tuple[Outgoing, Batch]]] = {}  # key in flight -> its next messages
         self._ready: deque[tuple[Outgoing, Batch]] = deque()  # their predecessor acknowledged: to send
         self._in_flight: set[asyncio.Future[PubAck]] = set()
-        self._progress = asyncio.Event()  # an acknowledgement or a failure arrived
+        self._progress = asyncio.Event()  # a publish ended (acknowledged, refused, given up)
+        self._acks = 0  # how many acknowledgements arrived: the sign of progress while a batch waits
+        self._open: set[Batch] = set()  # batches not settled yet
         self._wake_pump = asyncio.Event()  # a message became ready to send
         self._pump: asyncio.Task[None] | None = None
         self.error: BaseException | None = None
@@ -59,6 +62,9 @@ class OrderedPublisher:
         """Send what can go now (keys with nothing in flight); the rest follows as acknowledgements arrive."""
         items = [m for m in messages]
         batch = Batch(remaining=len(items))
+        self._open.add(batch)
+        if not items or self.error is not None:
+            self._settle(batch)
         for message in items:
             if self.error is not None:
                 break
@@ -78,8 +84,13 @@ class OrderedPublisher:
 
         Returns the acknowledged (ident, stream sequence) pairs; a failure is then in ``error``.
         """
-        while batch.remaining and self.error is None:
-            await self._wait_progress()
+        while not batch.settled.is_set():
+            acks = self._acks
+            try:
+                await asyncio.wait_for(batch.settled.wait(), self._ack_timeout)
+            except TimeoutError:
+                if self._acks == acks:  # nothing acknowledged for a whole timeout: JetStream is not answering
+                    self._give_up()
         while self.error is not None and self._in_flight:  # the acknowledgements still on their way count
             await self._wait_progress()
         return batch.acked
@@ -100,9 +111,12 @@ class OrderedPublisher:
         try:
             await asyncio.wait_for(self._progress.wait(), self._ack_timeout)
         except TimeoutError:
-            self._fail(TimeoutError(f"no acknowledgement from JetStream in {self._ack_timeout}s"))
-            for future in list(self._in_flight):
-                future.cancel()
+            self._give_up()
+
+    def _give_up(self) -> None:
+        self._fail(TimeoutError(f"no acknowledgement from JetStream in {self._ack_timeout}s"))
+        for future in list(self._in_flight):
+            future.cancel()
 
     async def _send(self, message: Outgoing, batch: Batch) -> None:
         try:
@@ -126,7 +140,10 @@ class OrderedPublisher:
             self._fail(error)
             return
         batch.acked.append((message.ident, future.result().seq))
+        self._acks += 1
         batch.remaining -= 1
+        if not batch.remaining:
+            self._settle(batch)
         behind = self._behind.get(message.key)
         if behind:
             self._ready.append(behind.popleft())
@@ -148,3 +165,9 @@ class OrderedPublisher:
         self._behind.clear()
         self._progress.set()
         self._wake_pump.set()
+        for batch in list(self._open):
+            self._settle(batch)
+
+    def _settle(self, batch: Batch) -> None:
+        self._open.discard(batch)
+        batch.settled.set()
