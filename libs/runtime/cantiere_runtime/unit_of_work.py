@@ -119,7 +119,7 @@ async def _sqlite_transaction(conn: AsyncConnection) -> AsyncIterator[None]:
     an adapter that executes on ``conn`` makes SQLAlchemy begin, which then finds the transaction open and
     joins it (cantiere_runtime.db), and it is SQLAlchemy that ends it.
     """
-    driver = conn.sync_connection.connection.driver_connection  # type: ignore[union-attr]
+    driver: Any = conn.sync_connection.connection.driver_connection  # type: ignore[union-attr]
     raw = driver.sqlite3_connection
     await driver.patiently(raw.execute, "BEGIN IMMEDIATE")
     try:
