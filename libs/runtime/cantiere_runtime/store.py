@@ -76,9 +76,9 @@ class EventStore:
         self.engine = engine
         self.registry = registry
         self._statements: StoreStatements | None = None
-        # Events never change once stored: the ones decoded lately are kept, by position, so loading an
-        # aggregate again decodes only what is new (bounded; checked against aggregate and version).
-        self._decoded: OrderedDict[int, Recorded] = OrderedDict()
+        # Events never change once stored: the ones decoded lately are kept, by event id (never reused, unlike
+        # a position after a rollback), so loading an aggregate again decodes only what is new (bounded).
+        self._decoded: OrderedDict[str, Recorded] = OrderedDict()
         # Events this store appended, by id, until a load meets them at their position: never decoded at all.
         self._appended: OrderedDict[str, tuple[Event, dict[str, Any]]] = OrderedDict()
 
@@ -111,11 +111,8 @@ class EventStore:
 
     def _decoded_row(self, aggregate_id: str, row: Sequence[Any]) -> Recorded:
         position, version, event_type, event_version, payload, metadata, event_id = row
-        known = self._decoded.get(position)
-        if known is not None and (known.metadata.aggregate_id, known.metadata.aggregate_version) == (
-            aggregate_id,
-            version,
-        ):
+        known = self._decoded.get(event_id)
+        if known is not None and known.position == position:
             return known
         appended = self._appended.pop(event_id, None)
         if appended is not None:
@@ -125,7 +122,7 @@ class EventStore:
             recorded = self._recorded_from(
                 aggregate_id, position, version, event_type, event_version, payload, metadata
             )
-        self._decoded[position] = recorded
+        self._decoded[event_id] = recorded
         if len(self._decoded) > DECODED_KEPT:
             self._decoded.popitem(last=False)
         return recorded
