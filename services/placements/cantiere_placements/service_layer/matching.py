@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from dataclasses import dataclass
+from functools import partial
 
 from cantiere_events import placements as pub
 from cantiere_events import uuid7
 from cantiere_events.codes import PlacementRefusalCheck
 from cantiere_events.common import HourWindow
 from cantiere_runtime.store import EventStore
+from cantiere_runtime.unit_of_work import Aggregate, UnitOfWork
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from cantiere_placements.adapters.identity_tokens import tokens_by_person
@@ -97,29 +99,61 @@ async def propose_placement(
             clearance = await svc.referrals.clearance(
                 person.municipality, person_id, host.vat_number, host.site_municipality, sorted(cleared)
             )
-        async with svc.store.engine.begin() as conn:
-            # Decide again on the person and the host as they are inside this transaction (the append fails if
-            # the host moved): news about the person may have arrived while the municipality answered. No
-            # other append (the intake's news about the person or the occupants) commits until this one does.
-            await svc.store.lock_appends(conn)
-            person = await _placeable(svc.store, person_id, conn)
-            asked_about, safety = safety, await safety_of(svc.store, person, conn)
-            host, version = await load(svc.store, hst.host_decider, host_stream(host_id), conn)
-            if host is None:
-                raise NotFound("Questa azienda non esiste.", "There is no such host.")
-            fresh = tuple(await current_occupants(svc.store, host, conn))
-            now_there = hst.occupants_now(host, fresh)
-            arrived = clearance is Clearance.YES and not hst.cleared_for(now_there, cleared)
-            if (arrived or safety != asked_about) and attempt < CLEARANCE_ATTEMPTS:
-                occupants = now_there  # someone arrived, or the person changed, after the question: ask again
-                continue
-            if safety != asked_about:
-                clearance = Clearance.NO_ANSWER  # fail closed: the answer was about the person as they were
-            command = hst.ReservePlace(str(uuid7()), safety, hours_per_week, clearance, fresh, schedule, cleared)
-            refused = await _record(svc, person, host, version, command, who, conn)
-        svc.committed()
-        return Proposal(command.placement_id, refused)
+        asked = _Asked(person_id, host_id, hours_per_week, schedule, safety, clearance, cleared)
+        decided = await svc.commands.run(partial(_reserve, svc, asked, who, last=attempt == CLEARANCE_ATTEMPTS))
+        if isinstance(decided, Proposal):
+            return decided
+        person, safety, host, occupants = decided.person, decided.safety, decided.host, decided.occupants
     raise AssertionError("unreachable: the last attempt always decides")  # pragma: no cover
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """A proposal as the municipality was asked about it, and its answer."""
+
+    person_id: str
+    host_id: str
+    hours_per_week: int
+    schedule: tuple[HourWindow, ...]
+    safety: PersonSafety  # the person as they were when asked
+    clearance: Clearance
+    cleared: frozenset[str]  # the tokens of the people at the host it was told about
+
+
+@dataclass(frozen=True)
+class _AskAgain:
+    """Someone arrived at the host, or the person changed, after the question: the facts to ask about now."""
+
+    person: Candidate
+    safety: PersonSafety
+    host: hst.Host
+    occupants: list[Occupant]
+
+
+async def _reserve(svc: Placements, asked: _Asked, who: Who, unit: UnitOfWork, *, last: bool) -> Proposal | _AskAgain:
+    """Decide the reservation on the person and the host as they are inside this unit of work.
+
+    News about the person may have arrived while the municipality answered; the append fails (and the unit is
+    decided again) if the host moved. No other append (the intake's news about the person or the occupants)
+    commits until this one does.
+    """
+    await svc.store.lock_appends(unit.conn)
+    person = await _placeable(svc.store, asked.person_id, unit.conn)
+    safety = await safety_of(svc.store, person, unit.conn)
+    host = await unit.load(hst.host_decider, host_stream(asked.host_id))
+    if host.state is None:
+        raise NotFound("Questa azienda non esiste.", "There is no such host.")
+    fresh = tuple(await current_occupants(svc.store, host.state, unit.conn))
+    now_there = hst.occupants_now(host.state, fresh)
+    arrived = asked.clearance is Clearance.YES and not hst.cleared_for(now_there, asked.cleared)
+    if (arrived or safety != asked.safety) and not last:
+        return _AskAgain(person, safety, host.state, now_there)
+    # Fail closed: an answer about the person as they were does not cover who they are now.
+    clearance = asked.clearance if safety == asked.safety else Clearance.NO_ANSWER
+    command = hst.ReservePlace(
+        str(uuid7()), safety, asked.hours_per_week, clearance, fresh, asked.schedule, asked.cleared
+    )
+    return Proposal(command.placement_id, _record(svc, unit, person, host, command, who))
 
 
 async def _placeable(store: EventStore, person_id: str, conn: AsyncConnection | None = None) -> Candidate:
@@ -138,20 +172,20 @@ async def _placeable(store: EventStore, person_id: str, conn: AsyncConnection | 
     return person
 
 
-async def _record(
+def _record(
     svc: Placements,
+    unit: UnitOfWork,
     person: Candidate,
-    host: hst.Host,
-    version: int,
+    file: Aggregate[hst.Host],
     command: hst.ReservePlace,
     who: Who,
-    conn: AsyncConnection,
 ) -> PlacementRefusalCheck | None:
-    """Reserve (or refuse) the place, open the placement, queue the public events: in the caller's transaction."""
+    """Reserve (or refuse) the place, open the placement, queue the public events: in the caller's unit of work."""
     rules = svc.territory.rule_set_on(who.today)
+    host = file.state
     events = hst.decide(command, host, today=who.today, rules=rules)
     ctx = who.context(svc.consortium)
-    await svc.store.append(host_stream(host.host_id), version, events, context=ctx, conn=conn)
+    unit.append(file.aggregate_id, file.version, events, context=ctx)
     refused = next((e.check for e in events if isinstance(e, ev.HostPlaceRefused)), None)
     placement_id, hours_per_week, clearance = command.placement_id, command.hours_per_week, command.clearance
     opened = [] if refused else _open(person, host, placement_id, hours_per_week, who)
@@ -175,7 +209,7 @@ async def _record(
     publics.extend(p for e in opened for p in for_placement(e, ref))  # type: ignore[misc]
     stream = placement_stream(placement_id)
     envelopes = wrap_all(publics, stream, 1, ctx, person.municipality)
-    await svc.store.append(stream, 0, opened, envelopes, context=ctx, conn=conn)
+    unit.append(stream, 0, opened, envelopes, context=ctx)
     return refused
 
 
