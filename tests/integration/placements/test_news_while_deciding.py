@@ -17,7 +17,8 @@ from datetime import date
 from typing import Any
 
 import pytest
-from cantiere_events.codes import ConsentScope
+from cantiere_events.codes import ConsentScope, LegalBasis
+from cantiere_events.referrals import ConsentRecorded
 from cantiere_placements.domain import candidate as cand
 from cantiere_placements.domain.events import REGISTRY
 from cantiere_placements.service_layer.handlers import Placements
@@ -28,6 +29,8 @@ from cantiere_runtime.unit_of_work import UnitOfWork
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from .fakes import FakeReferrals, on, uid
+from .harness import Running, publish_referral, until
+from .test_safety_over_nats import STAFF, publish
 from .test_service_layer import consents, receive, service
 
 OPERATOR = "operator"
@@ -135,3 +138,40 @@ async def test_operators_and_the_intake_on_many_candidates_at_once_never_meet_a_
     for n in people:
         now = await candidate_now(engine, n)
         assert now.stage == "accepted" and now.consented(SCOPE), n
+
+
+async def test_operators_accepting_over_http_while_the_bus_brings_the_news_never_get_a_conflict(
+    service_on_each_database: Running,
+) -> None:
+    # The whole service: the intake consumes the consents from the bus while the operators accept the same
+    # people over HTTP, with nothing ordering the two.
+    service = service_on_each_database
+    people = range(1, 7)
+    for n in people:
+        await publish_referral(service.nats_url, n, scopes=())
+
+    async def all_referred() -> bool:
+        answers = [await service.http.get(f"/candidates/{uid(n)}", headers=STAFF) for n in people]
+        return all(a.status_code == 200 for a in answers)
+
+    await until(all_referred)
+
+    async def news(n: int) -> None:
+        for version, scope in enumerate(ConsentScope, start=2):
+            ids = {"person_id": uid(n), "referral_id": uid(1000 + n)}
+            given = ConsentRecorded(
+                **ids, scope=scope, legal_basis=LegalBasis.CONSENT, form_version="2008-1", given_on=date(2008, 3, 2)
+            )
+            await publish(service.nats_url, given, n, version)
+
+    async def accept_over_http(n: int) -> int:
+        return (await service.http.post(f"/candidates/{uid(n)}/accept", headers=STAFF)).status_code
+
+    answers = await asyncio.gather(*(news(n) for n in people), *(accept_over_http(n) for n in people))
+    assert answers[len(people) :] == [200] * len(people)
+
+    async def accepted_with_every_consent() -> bool:
+        files = [(await service.http.get(f"/candidates/{uid(n)}", headers=STAFF)).json() for n in people]
+        return all(f["stage"] == "accepted" and len(f["consents"]) == len(ConsentScope) for f in files)
+
+    assert await until(accepted_with_every_consent)
