@@ -13,8 +13,9 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from cantiere_events.codes import ConsentScope, LegalBasis
@@ -33,21 +34,24 @@ from .harness import Running, publish_referral, until
 from .test_safety_over_nats import STAFF, publish
 from .test_service_layer import consents, receive, service
 
+T = TypeVar("T")
 OPERATOR = "operator"
 SCOPE = ConsentScope.SHARE_CONTACT_DETAILS
+
+
+ACTING: ContextVar[str | None] = ContextVar("acting", default=None)  # which operator a task works for
 
 
 def after_each_operators_first_load(
     monkeypatch: pytest.MonkeyPatch, meanwhile: Callable[[], Awaitable[None]]
 ) -> Counter[str]:
-    """Run ``meanwhile`` after each operator task's first load (tasks named ``operator...``); loads per task."""
+    """Run ``meanwhile`` after each operator's first load (in ``as_operator``), the loads per operator."""
     real_load, loads = UnitOfWork.load, Counter[str]()
 
     async def load(self: UnitOfWork, decider: Any, aggregate_id: str) -> Any:
         loaded = await real_load(self, decider, aggregate_id)
-        task = asyncio.current_task()
-        name = task.get_name() if task is not None else ""
-        if name.startswith(OPERATOR):
+        name = ACTING.get()
+        if name is not None:
             loads[name] += 1
             if loads[name] == 1:
                 await meanwhile()
@@ -55,6 +59,12 @@ def after_each_operators_first_load(
 
     monkeypatch.setattr(UnitOfWork, "load", load)
     return loads
+
+
+async def as_operator(name: str, work: Awaitable[T]) -> T:
+    """Await ``work`` as the operator ``name`` (the tasks it starts, such as the web app's, inherit it)."""
+    ACTING.set(name)
+    return await work
 
 
 async def candidate_now(engine: AsyncEngine, person: int) -> cand.Candidate:
@@ -86,7 +96,7 @@ async def test_accepting_while_the_intake_appends_news_decides_again_and_succeed
             await news_committed.wait()  # the news commits between the operator's load and append
 
     loads = after_each_operators_first_load(monkeypatch, while_the_news_arrives)
-    accepted, _ = await asyncio.gather(asyncio.create_task(accept(svc, 1), name=OPERATOR), intake())
+    accepted, _ = await asyncio.gather(as_operator(OPERATOR, accept(svc, 1)), intake())
 
     assert accepted.stage == "accepted"
     now = await candidate_now(engine, 1)
@@ -107,8 +117,8 @@ async def test_a_command_that_no_longer_holds_after_the_news_is_refused_not_conf
 
     loads = after_each_operators_first_load(monkeypatch, the_other_operator_loads_too)
     results = await asyncio.gather(
-        asyncio.create_task(accept(svc, 1), name=f"{OPERATOR}-a"),
-        asyncio.create_task(accept(svc, 1), name=f"{OPERATOR}-b"),
+        as_operator(f"{OPERATOR}-a", accept(svc, 1)),
+        as_operator(f"{OPERATOR}-b", accept(svc, 1)),
         return_exceptions=True,
     )
 
@@ -140,38 +150,46 @@ async def test_operators_and_the_intake_on_many_candidates_at_once_never_meet_a_
         assert now.stage == "accepted" and now.consented(SCOPE), n
 
 
-async def test_operators_accepting_over_http_while_the_bus_brings_the_news_never_get_a_conflict(
-    service_on_each_database: Running,
+async def test_an_operator_accepting_over_http_while_the_bus_brings_the_news_gets_no_conflict(
+    service_on_each_database: Running, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The whole service: the intake consumes the consents from the bus while the operators accept the same
-    # people over HTTP, with nothing ordering the two.
+    # The whole service: the operator's accept has loaded the candidate when the municipality's consent is
+    # published, and the service's own intake consumes it from the bus. On PostgreSQL the accept goes on only
+    # once the intake has committed the news (the race of the issue); on SQLite the intake waits for it.
     service = service_on_each_database
-    people = range(1, 7)
-    for n in people:
-        await publish_referral(service.nats_url, n, scopes=())
+    await publish_referral(service.nats_url, 1, scopes=())
+    person_id = uid(1)
+    store = service.app.state.runtime.store
 
-    async def all_referred() -> bool:
-        answers = [await service.http.get(f"/candidates/{uid(n)}", headers=STAFF) for n in people]
-        return all(a.status_code == 200 for a in answers)
+    async def referred() -> bool:
+        return (await service.http.get(f"/candidates/{person_id}", headers=STAFF)).status_code == 200
 
-    await until(all_referred)
+    await until(referred)
+    before = (await store.load(candidate_id(person_id))).version
 
-    async def news(n: int) -> None:
-        for version, scope in enumerate(ConsentScope, start=2):
-            ids = {"person_id": uid(n), "referral_id": uid(1000 + n)}
-            given = ConsentRecorded(
-                **ids, scope=scope, legal_basis=LegalBasis.CONSENT, form_version="2008-1", given_on=date(2008, 3, 2)
-            )
-            await publish(service.nats_url, given, n, version)
+    async def the_bus_brings_the_news() -> None:
+        given = ConsentRecorded(
+            person_id=person_id, referral_id=uid(1001), scope=SCOPE, legal_basis=LegalBasis.CONSENT,
+            form_version="2008-1", given_on=date(2008, 3, 2),
+        )  # fmt: skip
+        await publish(service.nats_url, given, 1, 2)
+        if not is_sqlite(service.app.state.runtime.engine):
 
-    async def accept_over_http(n: int) -> int:
-        return (await service.http.post(f"/candidates/{uid(n)}/accept", headers=STAFF)).status_code
+            async def the_intake_committed() -> bool:
+                return (await store.load(candidate_id(person_id))).version > before
 
-    answers = await asyncio.gather(*(news(n) for n in people), *(accept_over_http(n) for n in people))
-    assert answers[len(people) :] == [200] * len(people)
+            await until(the_intake_committed)
 
-    async def accepted_with_every_consent() -> bool:
-        files = [(await service.http.get(f"/candidates/{uid(n)}", headers=STAFF)).json() for n in people]
-        return all(f["stage"] == "accepted" and len(f["consents"]) == len(ConsentScope) for f in files)
+    loads = after_each_operators_first_load(monkeypatch, the_bus_brings_the_news)
+    answer = await asyncio.create_task(
+        as_operator(OPERATOR, service.http.post(f"/candidates/{person_id}/accept", headers=STAFF))
+    )
 
-    assert await until(accepted_with_every_consent)
+    assert answer.status_code == 200, answer.text
+    assert loads[OPERATOR] == (1 if is_sqlite(service.app.state.runtime.engine) else 2)
+
+    async def accepted_and_consented() -> bool:
+        found = (await service.http.get(f"/candidates/{person_id}", headers=STAFF)).json()
+        return found["stage"] == "accepted" and str(SCOPE) in found["consents"]
+
+    assert await until(accepted_and_consented)
