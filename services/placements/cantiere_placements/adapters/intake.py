@@ -16,7 +16,7 @@ from typing import ClassVar
 
 import structlog
 from cantiere_runtime.store import EventStore, Recorded
-from cantiere_runtime.unit_of_work import CommandHandler
+from cantiere_runtime.unit_of_work import CommandHandler, UnitOfWork
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -83,7 +83,7 @@ async def _report_conflicts(store: EventStore, conn: AsyncConnection, person_id:
     """
     try:
         async with conn.begin_nested():
-            conflicts = await conflicts_involving(store, person_id, conn)
+            conflicts = await conflicts_involving(UnitOfWork(store, conn), person_id)
     except Exception as exc:  # the intake is fail closed: a warning must never block a constraint
         log.error("safety_conflict_check_failed", error=type(exc).__name__)
         return

@@ -31,7 +31,7 @@ from cantiere_placements.documents import render
 from cantiere_placements.domain.placement import placement_decider
 from cantiere_placements.domain.placement_state import Placement
 from cantiere_placements.service_layer.document_facts import PlacementFacts
-from cantiere_placements.service_layer.unit import ROME, placement_stream
+from cantiere_placements.service_layer.unit import ROME, placement_stream, reading
 
 STAFF = (Role.PLACEMENT_OPERATOR, Role.PLACEMENT_COORDINATOR)
 
@@ -122,7 +122,8 @@ class PlacementDocuments:
                 "Puoi vedere solo i documenti dei tirocini della tua azienda.",
                 "You see only the documents of your own host's internships.",
             )
-        async with self.commands.engine.connect() as conn:
+        async with reading(self.store) as view:
+            conn = view.conn
             host = (await conn.execute(select(hosts).where(hosts.c.host_id == state.host_id))).mappings().first()
             person = (
                 (await conn.execute(select(candidates).where(candidates.c.person_id == state.person_id)))
