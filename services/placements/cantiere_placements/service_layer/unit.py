@@ -58,7 +58,8 @@ async def load(store: EventStore, decider: Decider[Any, Any, Event], aggregate_i
 
 @asynccontextmanager
 async def reading(store: EventStore) -> AsyncIterator[UnitOfWork]:
-    """A consistent view of the store for reads outside any command: one read-only transaction, never written.
+    """A view of the store for reads outside any command: one read-only connection (on SQLite it never takes
+    the write lock), never flushed.
 
     Read helpers take a unit of work as their view, so the same helper reads inside a command's transaction
     (the command's unit) or outside it (this one), and no connection is passed from hand to hand.
