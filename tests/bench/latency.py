@@ -1,0 +1,141 @@
+"""End-to-end latency: a social worker's referral, submitted over HTTP to a real referrals process, until the
+monitoring process's read model has it (relay, JetStream, monitoring's projector and its commit in between).
+
+The programme's processes are started as the end-to-end tests start them (tests/e2e: referrals for Bari, the
+consortium's placements, monitoring), each on its SQLite file. The people are registered, with consents,
+eligibility and constraints, before the clock starts. Then the referrals are submitted open loop: command i is
+sent at ``start + i / rate`` whatever the earlier ones are doing, and its latency runs from that planned moment
+(so a stall counts against every command queued behind it) until a reader of monitoring's database, polling it
+every few milliseconds, first sees the person as referred.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import httpx
+
+from tests.bench.figures import Figures
+from tests.e2e.people import BARI, Invented
+from tests.e2e.processes import fleet
+from tests.e2e.programme import WORKER, Api, start_programme
+
+POLL = 0.005  # seconds between two reads of monitoring's database
+FIRST_NAMES = ("Fiordaliso", "Ginestra", "Azzurrina", "Camomilla", "Verbenella", "Primulina")
+SURNAMES = ("Quartarella", "Pervinchi", "Melagranati", "Brezzolini", "Ciclamoni", "Lentischietti")
+CONSENTS = ("share_with_consortium", "aggregate_statistics", "minimal_data_to_host", "share_with_employment_centre")
+
+
+def person(n: int) -> Invented:
+    """Invented person n: a distinct tax code for each (born on a different day)."""
+    return Invented(
+        n, BARI, FIRST_NAMES[n % 6], SURNAMES[n // 6 % 6], date(1960, 1, 1) + timedelta(days=n), True,
+        district=f"municipio-{n % 5 + 1}",
+    )  # fmt: skip
+
+
+async def ready_to_refer(api: Api, who: Invented) -> str:
+    """Registered, with consents, eligibility and constraints: only the referral itself is left (its id)."""
+    worker = WORKER[BARI]
+    body = {
+        "personal_data": who.personal_data(),
+        "district": who.district,
+        "profile": {"education_level": "lower_secondary", "languages": ["it"], "availability": ["mornings"],
+                    "preferred_sectors": ["56.10"], "care_needs": []},
+    }  # fmt: skip
+    person_id: str = (await api.post("/people", worker, body, expect=201))["id"]
+    for scope in CONSENTS:
+        await api.post(f"/people/{person_id}/consents", worker, {"scope": scope, "form_version": "2026-1"})
+    eligibility = {"taken_into_care_on": "2026-01-12", "category": who.category, "referring_service": "anti_violence_centre"}
+    await api.post(f"/people/{person_id}/eligibility", worker, eligibility)
+    await api.call("PUT", f"/people/{person_id}/safety-constraints", worker, {"keep_apart_tax_codes": [], "max_hours_per_week": 30})
+    return person_id
+
+
+async def _prepare(api: Api, count: int, parallel: int = 8) -> list[str]:
+    ids: list[str] = [""] * count
+    queue = iter(range(count))
+
+    async def worker() -> None:
+        for n in queue:
+            ids[n] = await ready_to_refer(api, person(n + 1))
+
+    await asyncio.gather(*(worker() for _ in range(parallel)))
+    return ids
+
+
+def _referred(database: Path) -> set[str]:
+    """The people monitoring's read model shows as referred (a read-only look at its SQLite file)."""
+    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        rows = conn.execute("SELECT person_id FROM monitoring_person_journeys WHERE referred_on IS NOT NULL")
+        return {row[0] for row in rows}
+    except sqlite3.OperationalError:  # the table is not there yet
+        return set()
+    finally:
+        conn.close()
+
+
+async def measure(api: Api, ids: list[str], rate: float, database: Path, patience: float = 120.0) -> list[float]:
+    """Seconds from each referral's planned moment until monitoring shows it, in the order they were planned."""
+    loop = asyncio.get_running_loop()
+    start = loop.time() + 0.2
+    planned = {pid: start + i / rate for i, pid in enumerate(ids)}
+    seen: dict[str, float] = {}
+    failures: list[BaseException] = []
+
+    async def submit(pid: str) -> None:
+        await asyncio.sleep(max(0.0, planned[pid] - loop.time()))
+        try:
+            await api.post(f"/people/{pid}/referrals", WORKER[BARI], expect=201)
+        except (AssertionError, httpx.HTTPError) as exc:
+            failures.append(exc)
+
+    sending = [asyncio.create_task(submit(pid)) for pid in ids]
+    deadline = start + len(ids) / rate + patience
+    while len(seen) < len(ids) and loop.time() < deadline and not failures:
+        await asyncio.sleep(POLL)
+        now = loop.time()
+        for pid in _referred(database) - seen.keys():
+            seen[pid] = now
+    await asyncio.gather(*sending)
+    if failures:
+        raise RuntimeError(f"{len(failures)} referrals failed, the first: {failures[0]}")
+    if len(seen) < len(ids):
+        raise RuntimeError(f"monitoring showed {len(seen)} of {len(ids)} referrals within {patience} s")
+    return [seen[pid] - planned[pid] for pid in ids]
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+async def bench_latency(figures: Figures, nats_url: str, folder: Path, rate: float, seconds: float) -> None:
+    """p50 and p99, in milliseconds, of ``rate`` referrals a second for ``seconds``."""
+    count = max(1, round(rate * seconds))
+    directory = folder / "latency"
+    directory.mkdir()
+    with fleet(directory) as processes:
+        start_programme(processes, nats_url, date.today(), municipalities=(BARI,))
+        await processes.healthy(timeout=90)
+        limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
+        async with httpx.AsyncClient(timeout=60, limits=limits) as http:
+            api = Api(http, processes.services[BARI].url)
+            started = time.perf_counter()
+            ids = await _prepare(api, count)
+            print(f"  latency: {count} people ready to refer in {time.perf_counter() - started:.0f} s (untimed)")
+            latencies = await measure(api, ids, rate, directory / "monitoring.db")
+    figures.other(
+        "latency",
+        p50_ms=round(percentile(latencies, 0.50) * 1000, 1),
+        p99_ms=round(percentile(latencies, 0.99) * 1000, 1),
+        max_ms=round(max(latencies) * 1000, 1),
+        rate=rate,
+        seconds=seconds,
+        commands=count,
+    )
