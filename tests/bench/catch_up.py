@@ -8,6 +8,7 @@ from pathlib import Path
 import nats
 from cantiere_runtime.bus import PUBLIC_STREAM
 from cantiere_runtime.db import create_engine
+from cantiere_runtime.migrate import migrate
 from cantiere_runtime.stream_projector import StreamProjector
 from nats.js.client import JetStreamContext
 
@@ -40,6 +41,7 @@ async def bench_catch_up(figures: Figures, backend: str, folder: Path, server: s
     baseline = await raw_replay(js, f"raw-replay-{backend}", total)
     with fresh(backend, folder, "projector", server) as url:
         engine = create_engine(url)
+        await migrate(engine)
         async with engine.begin() as conn:
             await conn.run_sync(read_metadata.create_all)
         projector = StreamProjector(

@@ -39,6 +39,7 @@ PAYLOAD = json.dumps({"n": 1})
 METADATA = json.dumps({"partner": "testville", "producer": "referrals", "audience": "private", "actor": None})
 HEADERS = json.dumps({"ce-type": "CounterTickedPublicly", "ce-specversion": "1"})
 DATA = json.dumps({"n": 1, "metadata": {"partner": "testville"}}).encode()
+SUBJECT = "cantiere.public.referrals.testville.CounterTickedPublicly"
 NOW = "2026-01-02 03:04:05.000000"
 
 
@@ -71,7 +72,7 @@ async def cantiere(url: str, commands: int) -> float:
 def _rows(i: int) -> tuple[str, tuple[Any, ...], tuple[Any, ...]]:
     aggregate, version = f"c-{i % AGGREGATES}", i // AGGREGATES + 1
     event = (f"e-{i}", aggregate, version, "CounterTicked", 1, PAYLOAD, METADATA, NOW)
-    outgoing = (f"e-{i}-public", aggregate, "cantiere.public.referrals.testville.CounterTickedPublicly", HEADERS, DATA, NOW)
+    outgoing = (f"e-{i}-public", aggregate, SUBJECT, HEADERS, DATA, NOW)
     return aggregate, event, outgoing
 
 

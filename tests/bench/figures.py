@@ -80,9 +80,8 @@ def markdown(figures: dict[str, Any]) -> str:
     ]
     for path, what in PATHS.items():
         for database, f in figures.get(path, {}).items():
-            lines.append(
-                f"| {what} | {database} | {f['rate']:,.0f} | {BASELINES[path]} | {f['baseline']:,.0f} | {f['ratio']:.1%} |"
-            )
+            rate, baseline, ratio = f"{f['rate']:,.0f}", f"{f['baseline']:,.0f}", f"{f['ratio']:.1%}"
+            lines.append(f"| {what} | {database} | {rate} | {BASELINES[path]} | {baseline} | {ratio} |")
     if rebuild := figures.get("rebuild"):
         lines += [
             "",

@@ -24,6 +24,7 @@ from tests.e2e.people import BARI, Invented
 from tests.e2e.processes import fleet
 from tests.e2e.programme import WORKER, Api, start_programme
 
+SERVICE = "anti_violence_centre"
 POLL = 0.005  # seconds between two reads of monitoring's database
 FIRST_NAMES = ("Fiordaliso", "Ginestra", "Azzurrina", "Camomilla", "Verbenella", "Primulina")
 SURNAMES = ("Quartarella", "Pervinchi", "Melagranati", "Brezzolini", "Ciclamoni", "Lentischietti")
@@ -50,9 +51,10 @@ async def ready_to_refer(api: Api, who: Invented) -> str:
     person_id: str = (await api.post("/people", worker, body, expect=201))["id"]
     for scope in CONSENTS:
         await api.post(f"/people/{person_id}/consents", worker, {"scope": scope, "form_version": "2026-1"})
-    eligibility = {"taken_into_care_on": "2026-01-12", "category": who.category, "referring_service": "anti_violence_centre"}
+    eligibility = {"taken_into_care_on": "2026-01-12", "category": who.category, "referring_service": SERVICE}
     await api.post(f"/people/{person_id}/eligibility", worker, eligibility)
-    await api.call("PUT", f"/people/{person_id}/safety-constraints", worker, {"keep_apart_tax_codes": [], "max_hours_per_week": 30})
+    constraints = {"keep_apart_tax_codes": [], "max_hours_per_week": 30}
+    await api.call("PUT", f"/people/{person_id}/safety-constraints", worker, constraints)
     return person_id
 
 

@@ -17,7 +17,9 @@ from tests.bench.figures import Figures
 from tests.integration.runtime.sample import REGISTRY, CounterTicked, CounterTickedPublicly, context
 
 
-async def bench_relay(figures: Figures, backend: str, folder: Path, server: str | None, nats_url: str, events: int) -> None:
+async def bench_relay(
+    figures: Figures, backend: str, folder: Path, server: str | None, nats_url: str, events: int
+) -> None:
     """``events`` public events, one per aggregate; both sides end with every message acknowledged by JetStream."""
     nc = await nats.connect(nats_url)
     js = nc.jetstream()
