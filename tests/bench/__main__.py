@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import nats
 from cantiere_runtime.bus import declare_streams
+from cantiere_runtime.logging import configure_logging
 from cantiere_runtime.nats_server import NatsServer
 
 from tests.bench.catch_up import bench_catch_up
@@ -106,7 +106,7 @@ async def run(sizes: Sizes, figures: Figures, server: str | None) -> None:
 
 def main(argv: list[str] | None = None) -> Figures:
     sizes, quick, out = arguments(argv)
-    logging.basicConfig(level=logging.WARNING)
+    configure_logging("bench", fmt="console", level="WARNING")  # a debug line per event costs more than the event
     server = postgres_server()
     figures = Figures(machine(postgres_version(server), quick))
     print(f"bench on {figures.machine['cpu']} ({figures.machine['cores']} cores), load {figures.machine['load']}")
