@@ -3,6 +3,7 @@ plain PDF (the raw baseline: what templates, PDF/A and the embedded fonts add)."
 
 from __future__ import annotations
 
+import logging
 import time
 
 from cantiere_placements.documents import render
@@ -18,6 +19,7 @@ ROUNDS = 5
 
 def bench_documents(figures: Figures) -> None:
     """Milliseconds per document, the raw plain PDF first."""
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)  # its font-subsetting notice, once per document
     agreement = AgreementDocument(PLACEMENT, PLACEMENT, ISSUED, PARTIES, RULES, ISSUED)
     html = render.documents().html("agreement.html", DocumentMeta("bench", "bench"), {"doc": agreement})
     HTML(string=html).write_pdf()  # Pango and the fonts warmed up
