@@ -32,6 +32,8 @@ from tests.bench.region import bench_region_rebuild
 from tests.bench.relay import bench_relay
 from tests.bench.stream_backup import bench_stream_backup
 
+BENCHES = ("command", "relay", "projector", "fold", "backup", "documents", "latency", "rebuild")
+
 
 @dataclass(frozen=True)
 class Sizes:
@@ -40,7 +42,10 @@ class Sizes:
     rebuild: int  # public events of the Region rebuild
     latency_rate: float  # referrals a second, open loop
     latency_seconds: float
-    documents: bool = True
+    only: frozenset[str] = frozenset(BENCHES)
+
+    def runs(self, bench: str) -> bool:
+        return bench in self.only
 
 
 FULL = Sizes(commands=5000, events=5000, rebuild=1_000_000, latency_rate=100, latency_seconds=30)
@@ -56,6 +61,7 @@ def arguments(argv: list[str] | None = None) -> tuple[Sizes, bool, Path]:
     parser.add_argument("--latency-rate", type=float)
     parser.add_argument("--latency-seconds", type=float, help="0: skip the end-to-end latency")
     parser.add_argument("--no-documents", action="store_true")
+    parser.add_argument("--only", help=f"comma-separated, of: {', '.join(BENCHES)} (the projector needs the relay)")
     parser.add_argument("--out", type=Path, default=Path("var"), help="folder of bench.json and bench.md")
     args = parser.parse_args(argv)
     base = QUICK if args.quick else FULL
@@ -65,8 +71,10 @@ def arguments(argv: list[str] | None = None) -> tuple[Sizes, bool, Path]:
         rebuild=base.rebuild if args.rebuild is None else args.rebuild,
         latency_rate=args.latency_rate or base.latency_rate,
         latency_seconds=base.latency_seconds if args.latency_seconds is None else args.latency_seconds,
-        documents=not args.no_documents,
+        only=frozenset(args.only.split(",") if args.only else BENCHES) - set(["documents"] * args.no_documents),
     )
+    if unknown := sizes.only - set(BENCHES):
+        parser.error(f"unknown bench: {', '.join(sorted(unknown))}")
     return sizes, args.quick, args.out
 
 
@@ -78,28 +86,30 @@ async def run(sizes: Sizes, figures: Figures, server: str | None) -> None:
             nc = await nats.connect(nats_server.url)
             await declare_streams(nc.jetstream())
             await nc.close()
-            for backend in backends(server):
+            for backend in backends(server) if sizes.runs("command") else ():
                 print(f"command path on {backend} ({sizes.commands} commands)", flush=True)
                 await bench_command_path(figures, backend, folder, server, sizes.commands)
-            for backend in backends(server):
+            for backend in backends(server) if sizes.runs("relay") else ():
                 print(f"outbox relay on {backend} ({sizes.events} events)", flush=True)
                 await bench_relay(figures, backend, folder, server, nats_server.url, sizes.events)
-            for backend in backends(server):
+            for backend in backends(server) if sizes.runs("projector") else ():
                 print(f"projector catch-up on {backend} (the whole public stream)", flush=True)
                 await bench_catch_up(figures, backend, folder, server, nats_server.url)
-            print("load by folding, ms per load (SQLite)", flush=True)
-            await bench_fold(figures, folder)
-            print("stream backup and restore", flush=True)
-            await bench_stream_backup(figures, nats_server.url, folder)
-            if sizes.documents:
+            if sizes.runs("fold"):
+                print("load by folding, ms per load (SQLite)", flush=True)
+                await bench_fold(figures, folder)
+            if sizes.runs("backup"):
+                print("stream backup and restore", flush=True)
+                await bench_stream_backup(figures, nats_server.url, folder)
+            if sizes.runs("documents"):
                 print("documents, ms each (PDF/A-2b by WeasyPrint; raw: plain PDF of the agreement)", flush=True)
                 bench_documents(figures)
-            if sizes.latency_seconds:
+            if sizes.runs("latency") and sizes.latency_seconds:
                 print(f"end-to-end latency ({sizes.latency_rate:g} referrals/s for {sizes.latency_seconds:g} s)")
                 await bench_latency(figures, nats_server.url, folder, sizes.latency_rate, sizes.latency_seconds)
         finally:
             nats_server.stop()
-    if sizes.rebuild:
+    if sizes.runs("rebuild") and sizes.rebuild:
         print(f"Region rebuild ({sizes.rebuild:,} events)", flush=True)
         bench_region_rebuild(figures, sizes.rebuild, server)
 

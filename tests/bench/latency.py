@@ -19,10 +19,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
+import nats
+from cantiere_runtime.bus import PUBLIC_STREAM
 
 from tests.bench.figures import Figures
 from tests.e2e.people import BARI, Invented
-from tests.e2e.processes import fleet
+from tests.e2e.processes import fleet, until
 from tests.e2e.programme import WORKER, Api, start_programme
 
 SERVICE = "anti_violence_centre"
@@ -69,6 +71,36 @@ async def _prepare(api: Api, count: int, parallel: int = 8) -> list[str]:
 
     await asyncio.gather(*(worker() for _ in range(parallel)))
     return ids
+
+
+def _checkpoints(database: Path) -> list[int]:
+    """Where each of monitoring's projections stands on the public stream."""
+    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        return [row[0] for row in conn.execute("SELECT position FROM projection_checkpoints")]
+    except sqlite3.OperationalError:
+        return []
+    finally:
+        conn.close()
+
+
+async def settled(nats_url: str, database: Path, timeout: float = 300.0) -> None:
+    """Wait until the public stream has stopped growing and monitoring has applied all of it (the preparation's
+    consents and the like must not queue in front of the measured referrals)."""
+    nc = await nats.connect(nats_url)
+    try:
+        js = nc.jetstream()
+
+        async def caught_up() -> bool:
+            before = (await js.stream_info(PUBLIC_STREAM.name)).state.last_seq
+            await asyncio.sleep(0.5)
+            last = (await js.stream_info(PUBLIC_STREAM.name)).state.last_seq
+            positions = _checkpoints(database)
+            return last == before and bool(positions) and min(positions) >= last
+
+        await until(caught_up, timeout, "monitoring caught up with the public stream")
+    finally:
+        await nc.close()
 
 
 def _referred(database: Path) -> set[str]:
@@ -145,6 +177,7 @@ async def bench_latency(figures: Figures, nats_url: str, folder: Path, rate: flo
             api = Api(http, processes.services[BARI].url)
             started = time.perf_counter()
             ids = await _prepare(api, count)
+            await settled(nats_url, directory / "monitoring.db")
             print(f"  latency: {count} people ready to refer in {time.perf_counter() - started:.0f} s (untimed)")
             latencies = await measure(api, ids, rate, directory / "monitoring.db")
     figures.other(
