@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,6 +90,8 @@ async def run(sizes: Sizes, figures: Figures, server: str | None) -> None:
             for backend in backends(server) if sizes.runs("command") else ():
                 print(f"command path on {backend} ({sizes.commands} commands)", flush=True)
                 await bench_command_path(figures, backend, folder, server, sizes.commands)
+            if sizes.runs("command") and importlib.util.find_spec("eventsourcing") is None:
+                print("  the eventsourcing library is not in uv.lock: its comparison is not measured")
             for backend in backends(server) if sizes.runs("relay") else ():
                 print(f"outbox relay on {backend} ({sizes.events} events)", flush=True)
                 await bench_relay(figures, backend, folder, server, nats_server.url, sizes.events)

@@ -123,7 +123,7 @@ class Latencies:
     shown: list[float]
 
 
-async def measure(api: Api, ids: list[str], rate: float, database: Path, patience: float = 120.0) -> Latencies:
+async def measure(api: Api, ids: list[str], rate: float, database: Path, patience: float = 300.0) -> Latencies:
     """Each referral's latencies, in the order they were planned."""
     loop = asyncio.get_running_loop()
     start = loop.time() + 0.2
@@ -173,7 +173,7 @@ async def bench_latency(figures: Figures, nats_url: str, folder: Path, rate: flo
         start_programme(processes, nats_url, date.today(), municipalities=(BARI,))
         await processes.healthy(timeout=90)
         limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
-        async with httpx.AsyncClient(timeout=60, limits=limits) as http:
+        async with httpx.AsyncClient(timeout=300, limits=limits) as http:
             api = Api(http, processes.services[BARI].url)
             started = time.perf_counter()
             ids = await _prepare(api, count)
