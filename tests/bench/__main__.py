@@ -124,6 +124,7 @@ def main(argv: list[str] | None = None) -> Figures:
     figures = Figures(machine(postgres_version(server), quick))
     print(f"bench on {figures.machine['cpu']} ({figures.machine['cores']} cores), load {figures.machine['load']}")
     asyncio.run(run(sizes, figures, server))
+    figures.finished()
     data, table = figures.write(out)
     print()
     print(table.read_text(encoding="utf-8"))

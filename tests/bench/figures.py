@@ -58,6 +58,10 @@ class Figures:
     def as_json(self) -> dict[str, Any]:
         return {"machine": self.machine, **self.paths, **self.extra}
 
+    def finished(self) -> None:
+        """The load average at the end beside the one at the start (other work on the machine shows there)."""
+        self.machine["load_end"] = _load()
+
     def write(self, folder: Path) -> tuple[Path, Path]:
         """var/bench.json and var/bench.md (the table the README shows)."""
         folder.mkdir(parents=True, exist_ok=True)
@@ -72,7 +76,8 @@ def markdown(figures: dict[str, Any]) -> str:
     m = figures["machine"]
     lines = [
         f"Run of {m['date']} on {m['cpu']} ({m['cores']} cores), Python {m['python']}, SQLite {m['sqlite']},"
-        f" PostgreSQL {m['postgres'] or 'not measured'}; load average {m['load']} at the start"
+        f" PostgreSQL {m['postgres'] or 'not measured'}; load average {m['load']} at the start,"
+        f" {m.get('load_end', '?')} at the end"
         f"{' (quick mode)' if m.get('quick') else ''}.",
         "",
         "| path | database | Cantiere /s | baseline | baseline /s | ratio |",
@@ -82,13 +87,14 @@ def markdown(figures: dict[str, Any]) -> str:
         for database, f in figures.get(path, {}).items():
             rate, baseline, ratio = f"{f['rate']:,.0f}", f"{f['baseline']:,.0f}", f"{f['ratio']:.1%}"
             lines.append(f"| {what} | {database} | {rate} | {BASELINES[path]} | {baseline} | {ratio} |")
-    if rebuild := figures.get("rebuild"):
-        lines += [
-            "",
-            f"Region rebuild ({rebuild.get('database', 'sqlite')}): {rebuild['events']:,} public events replayed into"
-            f" monitoring in {rebuild['seconds']:,.1f} s ({rebuild['events'] / rebuild['seconds']:,.0f}/s),"
-            f" peak RSS {rebuild['peak_rss_mb']:,.0f} MB.",
-        ]
+    for key, database in (("rebuild", "SQLite"), ("rebuild_postgresql", "PostgreSQL")):
+        if rebuild := figures.get(key):
+            lines += [
+                "",
+                f"Region rebuild on {database}: {rebuild['events']:,} public events replayed into monitoring in"
+                f" {rebuild['seconds']:,.1f} s ({rebuild['events'] / rebuild['seconds']:,.0f}/s),"
+                f" peak RSS {rebuild['peak_rss_mb']:,.0f} MB.",
+            ]
     if latency := figures.get("latency"):
         lines += [
             "",
@@ -113,11 +119,15 @@ def machine(postgres: str | None, quick: bool) -> dict[str, Any]:
         "sqlite": sqlite3.sqlite_version,
         "postgres": postgres,
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "load": " ".join(f"{v:.2f}" for v in os.getloadavg()),
+        "load": _load(),
         "platform": f"{platform.system()} {platform.release()} {platform.machine()}",
         "quick": quick,
         "argv": sys.argv[1:],
     }
+
+
+def _load() -> str:
+    return " ".join(f"{v:.2f}" for v in os.getloadavg())
 
 
 def _cpu_name() -> str:
