@@ -109,7 +109,7 @@ async def run(sizes: Sizes, figures: Figures, server: str | None) -> None:
                 bench_documents(figures)
             if sizes.runs("latency") and sizes.latency_seconds:
                 print(f"end-to-end latency ({sizes.latency_rate:g} referrals/s for {sizes.latency_seconds:g} s)")
-                await bench_latency(figures, nats_server.url, folder, sizes.latency_rate, sizes.latency_seconds)
+                await bench_latency(figures, folder, sizes.latency_rate, sizes.latency_seconds)
         finally:
             nats_server.stop()
     if sizes.runs("rebuild") and sizes.rebuild:

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import httpx
 import nats
-from cantiere_runtime.bus import PUBLIC_STREAM
+from cantiere_runtime.bus import PUBLIC_STREAM, declare_streams
+from cantiere_runtime.nats_server import NatsServer
 
 from tests.bench.figures import Figures
 from tests.e2e.people import BARI, Invented
@@ -73,32 +74,21 @@ async def _prepare(api: Api, count: int, parallel: int = 8) -> list[str]:
     return ids
 
 
-def _checkpoints(database: Path) -> list[int]:
-    """Where each of monitoring's projections stands on the public stream."""
-    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
-    try:
-        return [row[0] for row in conn.execute("SELECT position FROM projection_checkpoints")]
-    except sqlite3.OperationalError:
-        return []
-    finally:
-        conn.close()
-
-
-async def settled(nats_url: str, database: Path, timeout: float = 300.0) -> None:
-    """Wait until the public stream has stopped growing and monitoring has applied all of it (the preparation's
-    consents and the like must not queue in front of the measured referrals)."""
+async def settled(nats_url: str, timeout: float = 300.0) -> None:
+    """Wait until the public stream has stopped growing and every consumer of it (monitoring's, the
+    consortium's) has nothing pending: what the preparation published must not queue before the referrals."""
     nc = await nats.connect(nats_url)
     try:
         js = nc.jetstream()
 
-        async def caught_up() -> bool:
+        async def idle() -> bool:
             before = (await js.stream_info(PUBLIC_STREAM.name)).state.last_seq
             await asyncio.sleep(0.5)
-            last = (await js.stream_info(PUBLIC_STREAM.name)).state.last_seq
-            positions = _checkpoints(database)
-            return last == before and bool(positions) and min(positions) >= last
+            after = (await js.stream_info(PUBLIC_STREAM.name)).state.last_seq
+            consumers = await js.consumers_info(PUBLIC_STREAM.name)
+            return after == before and all(c.num_pending == 0 and c.num_ack_pending == 0 for c in consumers)
 
-        await until(caught_up, timeout, "monitoring caught up with the public stream")
+        await until(idle, timeout, "every consumer of the public stream caught up")
     finally:
         await nc.close()
 
@@ -164,11 +154,23 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-async def bench_latency(figures: Figures, nats_url: str, folder: Path, rate: float, seconds: float) -> None:
-    """p50 and p99, in milliseconds, of ``rate`` referrals a second for ``seconds``."""
+async def bench_latency(figures: Figures, folder: Path, rate: float, seconds: float) -> None:
+    """p50 and p99, in milliseconds, of ``rate`` referrals a second for ``seconds`` (on a NATS server of its own,
+    whose streams hold nothing else)."""
     count = max(1, round(rate * seconds))
     directory = folder / "latency"
     directory.mkdir()
+    server = NatsServer(store_dir=directory / "nats").start()
+    try:
+        nc = await nats.connect(server.url)
+        await declare_streams(nc.jetstream())
+        await nc.close()
+        await _run(figures, server.url, directory, rate, seconds, count)
+    finally:
+        server.stop()
+
+
+async def _run(figures: Figures, nats_url: str, directory: Path, rate: float, seconds: float, count: int) -> None:
     with fleet(directory) as processes:
         start_programme(processes, nats_url, date.today(), municipalities=(BARI,))
         await processes.healthy(timeout=90)
@@ -177,7 +179,7 @@ async def bench_latency(figures: Figures, nats_url: str, folder: Path, rate: flo
             api = Api(http, processes.services[BARI].url)
             started = time.perf_counter()
             ids = await _prepare(api, count)
-            await settled(nats_url, directory / "monitoring.db")
+            await settled(nats_url)
             print(f"  latency: {count} people ready to refer in {time.perf_counter() - started:.0f} s (untimed)")
             latencies = await measure(api, ids, rate, directory / "monitoring.db")
     figures.other(
