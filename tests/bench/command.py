@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,7 @@ from tests.bench.figures import Figures
 from tests.integration.runtime.sample import REGISTRY, CounterTicked, CounterTickedPublicly, context
 
 AGGREGATES = 200
+ROUNDS = 6
 
 
 def _tick(state: int, _event: Any) -> int:
@@ -43,8 +46,12 @@ SUBJECT = "cantiere.public.referrals.testville.CounterTickedPublicly"
 NOW = "2026-01-02 03:04:05.000000"
 
 
-async def cantiere(url: str, commands: int) -> float:
-    """Commands per second through the real write path."""
+Side = Callable[[int, int], Awaitable[float]]  # commands i..i+n-1 run, in seconds
+
+
+@asynccontextmanager
+async def cantiere(url: str) -> AsyncIterator[Side]:
+    """The real write path."""
     engine = create_engine(url)
     await migrate(engine)
     handler = CommandHandler(engine, EventStore(engine, REGISTRY))
@@ -59,11 +66,14 @@ async def cantiere(url: str, commands: int) -> float:
 
         return work
 
-    try:
+    async def run(first: int, count: int) -> float:
         started = time.perf_counter()
-        for i in range(commands):
+        for i in range(first, first + count):
             await handler.run(tick(f"c-{i % AGGREGATES}"))
-        return commands / (time.perf_counter() - started)
+        return time.perf_counter() - started
+
+    try:
+        yield run
     finally:
         await handler.close()
         await engine.dispose()
@@ -76,54 +86,76 @@ def _rows(i: int) -> tuple[str, tuple[Any, ...], tuple[Any, ...]]:
     return aggregate, event, outgoing
 
 
-async def raw_sqlite(url: str, commands: int) -> float:
-    """The same statements on a plain sqlite3 connection: BEGIN IMMEDIATE, load, two inserts, COMMIT."""
+async def _schema(url: str) -> None:
     engine = create_engine(url)
     await migrate(engine)
     await engine.dispose()
+
+
+@asynccontextmanager
+async def raw_sqlite(url: str) -> AsyncIterator[Side]:
+    """The same statements on a plain sqlite3 connection: BEGIN IMMEDIATE, load, two inserts, COMMIT."""
+    await _schema(url)
     raw = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
     raw.executescript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
     load, insert_events, insert_outbox = LOAD, INSERT_EVENTS.replace("?json", "?"), INSERT_OUTBOX.replace("?json", "?")
-    try:
+
+    async def run(first: int, count: int) -> float:
         started = time.perf_counter()
-        for i in range(commands):
+        for i in range(first, first + count):
             aggregate, event, outgoing = _rows(i)
             raw.execute("BEGIN IMMEDIATE")
             raw.execute(load, (aggregate,)).fetchall()
             raw.executemany(insert_events, [event])
             raw.executemany(insert_outbox, [outgoing])
             raw.execute("COMMIT")
-        return commands / (time.perf_counter() - started)
+        return time.perf_counter() - started
+
+    try:
+        yield run
     finally:
         raw.close()
 
 
-async def raw_postgres(url: str, commands: int) -> float:
-    """The same statements on a plain psycopg connection: advisory lock, load, two inserts, commit."""
-    engine = create_engine(url)
-    await migrate(engine)
-    await engine.dispose()
+@asynccontextmanager
+async def raw_postgres(url: str) -> AsyncIterator[Side]:
+    """The same statements on a plain psycopg connection: advisory lock, load, two inserts (one pipeline), commit."""
+    await _schema(url)
 
     def native(sql: str) -> str:
         return sql.replace("?json", "CAST(%s AS JSON)").replace("?", "%s")
 
     load, insert_events, insert_outbox = native(LOAD), native(INSERT_EVENTS), native(INSERT_OUTBOX)
     async with await psycopg.AsyncConnection.connect(driver_url(url)) as raw:
-        started = time.perf_counter()
-        for i in range(commands):
-            aggregate, event, outgoing = _rows(i)
-            async with raw.transaction(), raw.cursor() as cursor:
-                await cursor.execute("SELECT pg_advisory_xact_lock(%s)", (1,))
-                await cursor.execute(load, (aggregate,))
-                await cursor.fetchall()
-                async with raw.pipeline():
-                    await cursor.executemany(insert_events, [event])
-                    await cursor.executemany(insert_outbox, [outgoing])
-        return commands / (time.perf_counter() - started)
+
+        async def run(first: int, count: int) -> float:
+            started = time.perf_counter()
+            for i in range(first, first + count):
+                aggregate, event, outgoing = _rows(i)
+                async with raw.transaction(), raw.cursor() as cursor:
+                    await cursor.execute("SELECT pg_advisory_xact_lock(%s)", (1,))
+                    await cursor.execute(load, (aggregate,))
+                    await cursor.fetchall()
+                    async with raw.pipeline():
+                        await cursor.executemany(insert_events, [event])
+                        await cursor.executemany(insert_outbox, [outgoing])
+            return time.perf_counter() - started
+
+        yield run
 
 
-async def bench_command_path(figures: Figures, backend: str, folder: Path, server: str | None, commands: int) -> None:
+async def bench_command_path(
+    figures: Figures, backend: str, folder: Path, server: str | None, commands: int, rounds: int = ROUNDS
+) -> None:
+    """Both sides in alternating rounds (raw first, then Cantiere first, ...), so that the load other work puts
+    on the machine meanwhile weighs on both alike; each rate is its commands over its total time."""
+    raw_side = raw_sqlite if backend == SQLITE else raw_postgres
+    each = max(1, commands // rounds)
+    spent = {"raw": 0.0, "cantiere": 0.0}
     with fresh(backend, folder, "command-raw", server) as raw_url, fresh(backend, folder, "command", server) as url:
-        baseline = await (raw_sqlite(raw_url, commands) if backend == SQLITE else raw_postgres(raw_url, commands))
-        rate = await cantiere(url, commands)
-    figures.rate("command", backend, rate, baseline)
+        async with raw_side(raw_url) as raw, cantiere(url) as ours:
+            for r in range(rounds):
+                order = [("raw", raw), ("cantiere", ours)]
+                for name, side in order if r % 2 == 0 else reversed(order):
+                    spent[name] += await side(r * each, each)
+    figures.rate("command", backend, each * rounds / spent["cantiere"], each * rounds / spent["raw"])

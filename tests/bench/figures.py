@@ -96,12 +96,14 @@ def markdown(figures: dict[str, Any]) -> str:
                 f" peak RSS {rebuild['peak_rss_mb']:,.0f} MB.",
             ]
     if latency := figures.get("latency"):
+        late = latency.get("not_shown")
         lines += [
             "",
             f"End-to-end latency (referral submitted over HTTP until monitoring's read model has it, open loop at"
             f" {latency['rate']} commands/s for {latency['seconds']} s, {latency['commands']} commands):"
             f" p50 {latency['p50_ms']:,.1f} ms, p99 {latency['p99_ms']:,.1f} ms (the HTTP answer alone:"
-            f" p50 {latency['answered_p50_ms']:,.1f} ms, p99 {latency['answered_p99_ms']:,.1f} ms).",
+            f" p50 {latency['answered_p50_ms']:,.1f} ms, p99 {latency['answered_p99_ms']:,.1f} ms)"
+            + (f"; {late} not shown in time (counted as the time waited)." if late else "."),
         ]
     if fold := figures.get("fold"):
         lines += ["", "Load by folding: " + ", ".join(f"{k.replace('_', ' ')}: {v} ms" for k, v in fold.items()) + "."]

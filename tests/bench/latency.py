@@ -29,6 +29,8 @@ from tests.e2e.processes import fleet, until
 from tests.e2e.programme import WORKER, Api, start_programme
 
 SERVICE = "anti_violence_centre"
+REFERRED = "SELECT person_id FROM monitoring_person_journeys WHERE referred_on IS NOT NULL"
+COUNT_REFERRED = "SELECT COUNT(*) FROM monitoring_person_journeys WHERE referred_on IS NOT NULL"
 POLL = 0.005  # seconds between two reads of monitoring's database
 FIRST_NAMES = ("Fiordaliso", "Ginestra", "Azzurrina", "Camomilla", "Verbenella", "Primulina")
 SURNAMES = ("Quartarella", "Pervinchi", "Melagranati", "Brezzolini", "Ciclamoni", "Lentischietti")
@@ -93,16 +95,30 @@ async def settled(nats_url: str, timeout: float = 300.0) -> None:
         await nc.close()
 
 
-def _referred(database: Path) -> set[str]:
-    """The people monitoring's read model shows as referred (a read-only look at its SQLite file)."""
-    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
-    try:
-        rows = conn.execute("SELECT person_id FROM monitoring_person_journeys WHERE referred_on IS NOT NULL")
-        return {row[0] for row in rows}
-    except sqlite3.OperationalError:  # the table is not there yet
-        return set()
-    finally:
-        conn.close()
+class Monitoring:
+    """A read-only look at monitoring's SQLite file: who its read model shows as referred.
+
+    One connection, kept open (each query sees the latest commit); the people are listed only when their
+    count moved, so that polling costs the machine little beside the processes it measures.
+    """
+
+    def __init__(self, database: Path) -> None:
+        self.conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True, isolation_level=None)
+        self.count = 0
+
+    def referred(self) -> set[str] | None:
+        """Everyone referred, or None when nobody new since the last look."""
+        try:
+            count = self.conn.execute(COUNT_REFERRED).fetchone()[0]
+            if count == self.count:
+                return None
+            self.count = count
+            return {row[0] for row in self.conn.execute(REFERRED)}
+        except sqlite3.OperationalError:  # the table is not there yet
+            return None
+
+    def close(self) -> None:
+        self.conn.close()
 
 
 @dataclass(frozen=True)
@@ -110,7 +126,8 @@ class Latencies:
     """Seconds from each referral's planned moment until its HTTP answer, and until monitoring showed it."""
 
     answered: list[float]
-    shown: list[float]
+    shown: list[float]  # for one not shown within the patience: the time waited (a lower bound)
+    not_shown: int
 
 
 async def measure(api: Api, ids: list[str], rate: float, database: Path, patience: float = 300.0) -> Latencies:
@@ -132,17 +149,21 @@ async def measure(api: Api, ids: list[str], rate: float, database: Path, patienc
 
     sending = [asyncio.create_task(submit(pid)) for pid in ids]
     deadline = start + len(ids) / rate + patience
-    while len(seen) < len(ids) and loop.time() < deadline and not failures:
-        await asyncio.sleep(POLL)
-        now = loop.time()
-        for pid in _referred(database) - seen.keys():
-            seen[pid] = now
+    monitoring = Monitoring(database)
+    try:
+        while len(seen) < len(ids) and loop.time() < deadline and not failures:
+            await asyncio.sleep(POLL)
+            now = loop.time()
+            for pid in (monitoring.referred() or set()) - seen.keys():
+                seen[pid] = now
+    finally:
+        monitoring.close()
     await asyncio.gather(*sending)
     if failures:
         raise RuntimeError(f"{len(failures)} referrals failed, the first: {failures[0]}")
-    if len(seen) < len(ids):
-        raise RuntimeError(f"monitoring showed {len(seen)} of {len(ids)} referrals within {patience} s")
-    return Latencies([answered[pid] - planned[pid] for pid in ids], [seen[pid] - planned[pid] for pid in ids])
+    end = loop.time()
+    shown = [seen.get(pid, end) - planned[pid] for pid in ids]
+    return Latencies([answered[pid] - planned[pid] for pid in ids], shown, len(ids) - len(seen))
 
 
 def _ms(seconds: float) -> float:
@@ -192,4 +213,5 @@ async def _run(figures: Figures, nats_url: str, directory: Path, rate: float, se
         rate=rate,
         seconds=seconds,
         commands=count,
+        not_shown=latencies.not_shown,  # within the patience; their latency counted as the time waited
     )
