@@ -112,9 +112,6 @@ async def run(sizes: Sizes, figures: Figures, server: str | None) -> None:
                 await bench_latency(figures, folder, sizes.latency_rate, sizes.latency_seconds)
         finally:
             nats_server.stop()
-    if sizes.runs("rebuild") and sizes.rebuild:
-        print(f"Region rebuild ({sizes.rebuild:,} events)", flush=True)
-        bench_region_rebuild(figures, sizes.rebuild, server)
 
 
 def main(argv: list[str] | None = None) -> Figures:
@@ -124,6 +121,9 @@ def main(argv: list[str] | None = None) -> Figures:
     figures = Figures(machine(postgres_version(server), quick))
     print(f"bench on {figures.machine['cpu']} ({figures.machine['cores']} cores), load {figures.machine['load']}")
     asyncio.run(run(sizes, figures, server))
+    if sizes.runs("rebuild") and sizes.rebuild:  # outside the event loop: it runs loops (and a process) of its own
+        print(f"Region rebuild ({sizes.rebuild:,} events)", flush=True)
+        bench_region_rebuild(figures, sizes.rebuild, server)
     figures.finished()
     data, table = figures.write(out)
     print()
