@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib.util
+import signal
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,9 +115,14 @@ async def run(sizes: Sizes, figures: Figures, server: str | None) -> None:
             nats_server.stop()
 
 
+def _stop(_signal: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> Figures:
     sizes, quick, out = arguments(argv)
     configure_logging("bench", fmt="console", level="WARNING")  # a debug line per event costs more than the event
+    signal.signal(signal.SIGTERM, _stop)  # stopped from outside: the service processes and servers stop too
     server = postgres_server()
     figures = Figures(machine(postgres_version(server), quick))
     print(f"bench on {figures.machine['cpu']} ({figures.machine['cores']} cores), load {figures.machine['load']}")

@@ -31,6 +31,7 @@ from tests.e2e.programme import WORKER, Api, start_programme
 SERVICE = "anti_violence_centre"
 REFERRED = "SELECT person_id FROM monitoring_person_journeys WHERE referred_on IS NOT NULL"
 COUNT_REFERRED = "SELECT COUNT(*) FROM monitoring_person_journeys WHERE referred_on IS NOT NULL"
+CONNECTIONS = 32  # HTTP connections to the referrals service
 POLL = 0.005  # seconds between two reads of monitoring's database
 FIRST_NAMES = ("Fiordaliso", "Ginestra", "Azzurrina", "Camomilla", "Verbenella", "Primulina")
 SURNAMES = ("Quartarella", "Pervinchi", "Melagranati", "Brezzolini", "Ciclamoni", "Lentischietti")
@@ -138,11 +139,15 @@ async def measure(api: Api, ids: list[str], rate: float, database: Path, patienc
     seen: dict[str, float] = {}
     answered: dict[str, float] = {}
     failures: list[BaseException] = []
+    # Requests beyond the connections wait here, in a plain FIFO: queued inside httpx's pool, thousands of them
+    # cost the client more CPU than the services it measures.
+    sending_slots = asyncio.Semaphore(CONNECTIONS)
 
     async def submit(pid: str) -> None:
         await asyncio.sleep(max(0.0, planned[pid] - loop.time()))
         try:
-            await api.post(f"/people/{pid}/referrals", WORKER[BARI], expect=201)
+            async with sending_slots:
+                await api.post(f"/people/{pid}/referrals", WORKER[BARI], expect=201)
             answered[pid] = loop.time()
         except (AssertionError, httpx.HTTPError) as exc:
             failures.append(exc)
@@ -195,7 +200,7 @@ async def _run(figures: Figures, nats_url: str, directory: Path, rate: float, se
     with fleet(directory) as processes:
         start_programme(processes, nats_url, date.today(), municipalities=(BARI,))
         await processes.healthy(timeout=90)
-        limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
+        limits = httpx.Limits(max_connections=CONNECTIONS, max_keepalive_connections=CONNECTIONS)
         async with httpx.AsyncClient(timeout=300, limits=limits) as http:
             api = Api(http, processes.services[BARI].url)
             started = time.perf_counter()
