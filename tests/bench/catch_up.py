@@ -14,7 +14,12 @@ from nats.js.client import JetStreamContext
 
 from tests.bench.databases import fresh
 from tests.bench.figures import Figures
-from tests.integration.runtime.sample import REGISTRY, TicksPerCounter, read_metadata
+from tests.integration.runtime import sample
+from tests.integration.runtime.sample import REGISTRY, read_metadata
+
+# The sample read model that applies a fetched batch in one go, as monitoring's projections do, where the
+# runtime has batches (issue 13); the one-event-at-a-time model before.
+TICKS = getattr(sample, "TicksPerCounterInBatches", sample.TicksPerCounter)
 
 SUBJECTS = ["cantiere.public.>"]
 
@@ -45,7 +50,7 @@ async def bench_catch_up(figures: Figures, backend: str, folder: Path, server: s
         async with engine.begin() as conn:
             await conn.run_sync(read_metadata.create_all)
         projector = StreamProjector(
-            engine, nc, REGISTRY, TicksPerCounter(), PUBLIC_STREAM.name, SUBJECTS, f"bench-ticks-{backend}"
+            engine, nc, REGISTRY, TICKS(), PUBLIC_STREAM.name, SUBJECTS, f"bench-ticks-{backend}"
         )
         started = time.perf_counter()
         handled = await projector.catch_up()
