@@ -76,8 +76,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy libs/events/cantiere_events libs/runtime/cantiere_runtime libs/web/cantiere_web libs/simulator/cantiere_simulator services/referrals/cantiere_referrals services/placements/cantiere_placements services/monitoring/cantiere_monitoring
 
+# Each path beside its raw baseline (SQLite, and PostgreSQL where CANTIERE_BENCH_POSTGRES_URL or
+# CANTIERE_TEST_POSTGRES_URL is set), the end-to-end latency and the Region rebuild: var/bench.json and var/bench.md.
+# `make bench QUICK=1` is a short run; BENCH_ARGS passes more (`make bench BENCH_ARGS="--rebuild 100000"`).
 bench: $(STAMP)
-	$(BIN)/python -m tests.bench
+	$(BIN)/python -m tests.bench $(if $(QUICK),--quick) $(BENCH_ARGS)
 
 catalogue: $(STAMP)
 	$(BIN)/cantiere-events catalogue --write README.md

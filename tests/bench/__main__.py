@@ -1,202 +1,142 @@
-"""Benchmarks (``make bench``): each rate is printed beside a raw baseline measured in the same run.
+"""Benchmarks (``make bench``): each path beside its raw baseline in the same run, on SQLite and PostgreSQL.
 
-Ratios, not absolute numbers, are what compare across machines. Nothing here asserts a time.
+PostgreSQL is measured when CANTIERE_BENCH_POSTGRES_URL or CANTIERE_TEST_POSTGRES_URL names a server (a database
+of its own per bench, dropped afterwards). Ratios, not absolute numbers, are what compare across machines.
+The figures go to var/bench.json and var/bench.md (see tests/bench/figures.py); nothing here asserts a time.
+
+    python -m tests.bench            # the full run
+    python -m tests.bench --quick    # a short one (sizes below), same keys
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
-import sqlite3
+import importlib.util
+import signal
 import tempfile
-import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import nats
-from cantiere_events import encode
-from cantiere_runtime.backup_streams import backup_stream, restore_stream
-from cantiere_runtime.bus import PUBLIC_STREAM, declare_streams
-from cantiere_runtime.db import create_engine
-from cantiere_runtime.migrate import migrate
+from cantiere_runtime.bus import declare_streams
+from cantiere_runtime.logging import configure_logging
 from cantiere_runtime.nats_server import NatsServer
-from cantiere_runtime.relay import OutboxRelay
-from cantiere_runtime.store import EventStore, envelope_for
-from cantiere_runtime.stream_projector import StreamProjector
-from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tests.bench.catch_up import bench_catch_up
+from tests.bench.command import bench_command_path
+from tests.bench.databases import backends, postgres_server, postgres_version
 from tests.bench.documents import bench_documents
-from tests.integration.runtime.sample import (
-    REGISTRY,
-    CounterTicked,
-    CounterTickedPublicly,
-    TicksPerCounter,
-    context,
-    read_metadata,
-)
+from tests.bench.figures import Figures, machine
+from tests.bench.fold import bench_fold
+from tests.bench.latency import bench_latency
+from tests.bench.region import bench_region_rebuild
+from tests.bench.relay import bench_relay
+from tests.bench.stream_backup import bench_stream_backup
 
-COMMANDS = 2000
-AGGREGATES = 200
-FOLD_SIZES = (10, 100, 1000)
+BENCHES = ("command", "relay", "projector", "fold", "backup", "documents", "latency", "rebuild")
 
 
-def line(what: str, count: int, seconds: float, baseline: float | None = None) -> float:
-    rate = count / seconds
-    extra = f"   ({rate / baseline:5.1%} of raw)" if baseline else ""
-    print(f"  {what:<46} {rate:>10,.0f} /s{extra}")
-    return rate
+@dataclass(frozen=True)
+class Sizes:
+    commands: int  # commands through the write path, per database
+    events: int  # public events through the relay, per database (the projector catches up on all of them)
+    rebuild: int  # public events of the Region rebuild
+    latency_rate: float  # referrals a second, open loop
+    latency_seconds: float
+    only: frozenset[str] = frozenset(BENCHES)
+
+    def runs(self, bench: str) -> bool:
+        return bench in self.only
 
 
-async def bench_command_path(engine: AsyncEngine, folder: Path) -> None:
-    print(f"command path: load, decide, append with outbox, commit ({COMMANDS} commands, {AGGREGATES} aggregates)")
-    raw = sqlite3.connect(folder / "raw.db", isolation_level=None)
-    raw.executescript(
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-        "CREATE TABLE events(position INTEGER PRIMARY KEY, event_id TEXT UNIQUE, aggregate_id TEXT, v INT,"
-        " type TEXT, ver INT, payload TEXT, metadata TEXT, recorded_at TEXT, UNIQUE(aggregate_id, v));"
-        "CREATE TABLE outbox(position INTEGER PRIMARY KEY, event_id TEXT UNIQUE, aggregate_id TEXT, subject TEXT,"
-        " headers TEXT, data BLOB, created_at TEXT, sent_at TEXT, seq INT);"
+FULL = Sizes(commands=5000, events=5000, rebuild=1_000_000, latency_rate=100, latency_seconds=30)
+QUICK = Sizes(commands=500, events=1000, rebuild=20_000, latency_rate=100, latency_seconds=3)
+
+
+def arguments(argv: list[str] | None = None) -> tuple[Sizes, bool, Path]:
+    parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a short run")
+    parser.add_argument("--commands", type=int)
+    parser.add_argument("--events", type=int)
+    parser.add_argument("--rebuild", type=int, help="events of the Region rebuild (0: skip it)")
+    parser.add_argument("--latency-rate", type=float)
+    parser.add_argument("--latency-seconds", type=float, help="0: skip the end-to-end latency")
+    parser.add_argument("--no-documents", action="store_true")
+    parser.add_argument("--only", help=f"comma-separated, of: {', '.join(BENCHES)} (the projector needs the relay)")
+    parser.add_argument("--out", type=Path, default=Path("var"), help="folder of bench.json and bench.md")
+    args = parser.parse_args(argv)
+    base = QUICK if args.quick else FULL
+    sizes = Sizes(
+        commands=args.commands or base.commands,
+        events=args.events or base.events,
+        rebuild=base.rebuild if args.rebuild is None else args.rebuild,
+        latency_rate=args.latency_rate or base.latency_rate,
+        latency_seconds=base.latency_seconds if args.latency_seconds is None else args.latency_seconds,
+        only=frozenset(args.only.split(",") if args.only else BENCHES) - set(["documents"] * args.no_documents),
     )
-    started = time.perf_counter()
-    for i in range(COMMANDS):
-        agg, n = f"c-{i % AGGREGATES}", i // AGGREGATES
-        raw.execute("BEGIN IMMEDIATE")
-        raw.execute("SELECT type, ver, payload FROM events WHERE aggregate_id=? ORDER BY v", (agg,)).fetchall()
-        raw.execute("INSERT INTO events VALUES (NULL,?,?,?,?,?,?,?,?)", (f"e{i}", agg, n + 1, "T", 1, "{}", "{}", ""))
-        raw.execute("INSERT INTO outbox VALUES (NULL,?,?,?,?,?,?,NULL,NULL)", (f"e{i}", agg, "s", "{}", b"{}", ""))
-        raw.execute("COMMIT")
-    baseline = line("raw sqlite3, same statements", COMMANDS, time.perf_counter() - started)
-    store = EventStore(engine, REGISTRY)
-    ctx = context()
-    started = time.perf_counter()
-    for i in range(COMMANDS):
-        agg = f"c-{i % AGGREGATES}"
-        loaded = await store.load(agg)
-        n = len(loaded.events)  # "decide": the next tick
-        await store.append(agg, loaded.version, [CounterTicked(n=n)], [CounterTickedPublicly(n=n)], context=ctx)
-    line("EventStore (SQLAlchemy async, aiosqlite)", COMMANDS, time.perf_counter() - started, baseline)
+    if unknown := sizes.only - set(BENCHES):
+        parser.error(f"unknown bench: {', '.join(sorted(unknown))}")
+    return sizes, args.quick, args.out
 
 
-async def bench_fold(engine: AsyncEngine) -> None:
-    print("load by folding (decides whether snapshots are needed)")
-    store = EventStore(engine, REGISTRY)
-    for size in FOLD_SIZES:
-        agg = f"long-{size}"
-        for n in range(0, size, 100):
-            batch = [CounterTicked(n=k) for k in range(n, min(size, n + 100))]
-            await store.append(agg, n, batch, context=context())
-        rounds = max(3, 2000 // size)
-        started = time.perf_counter()
-        for _ in range(rounds):
-            await store.load(agg)
-        ms = (time.perf_counter() - started) / rounds * 1000
-        print(f"  aggregate of {size:>5} events: {ms:8.2f} ms per load")
-
-
-async def bench_relay(engine: AsyncEngine, url: str) -> None:
-    nc = await nats.connect(url)
-    js = nc.jetstream()
-    store = EventStore(engine, REGISTRY)
-    ctx = context()
-    messages = [encode(envelope_for(CounterTickedPublicly(n=i), f"r-{i}", 1, ctx)) for i in range(COMMANDS)]
-    print(f"outbox relay ({COMMANDS} events: one per aggregate, then ten per aggregate)")
-    started = time.perf_counter()
-    for m in messages:
-        await js.publish_async(m.subject, m.data, headers={**m.headers, "Nats-Msg-Id": "raw-" + m.headers["ce-id"]})
-    await js.publish_async_completed()
-    baseline = line("raw nats-py publish_async", COMMANDS, time.perf_counter() - started)
-    relay = OutboxRelay(engine, nc)
-    await relay.drain()  # the command-path benchmark's events first, untimed
-    for per_aggregate in (1, 10):  # ten: each aggregate's next event waits for the previous one's ack
-        for n in range(per_aggregate):
-            for i in range(COMMANDS // per_aggregate):
-                agg = f"relay{per_aggregate}-{i}"
-                await store.append(agg, n, [CounterTicked(n=n)], [CounterTickedPublicly(n=n)], context=ctx)
-        started = time.perf_counter()
-        await relay.drain(timeout=300)
-        what = f"OutboxRelay, {per_aggregate:>2} per aggregate (read, publish, mark)"
-        line(what, COMMANDS, time.perf_counter() - started, baseline)
-    await nc.close()
-
-
-async def bench_projector(engine: AsyncEngine, url: str) -> None:
-    nc = await nats.connect(url)
-    js = nc.jetstream()
-    total = (await js.stream_info(PUBLIC_STREAM.name)).state.messages
-    print(f"projector catch-up ({total} messages in the stream)")
-    sub = await js.pull_subscribe("cantiere.public.>", durable="raw-replay", stream=PUBLIC_STREAM.name)
-    started, seen = time.perf_counter(), 0
-    while seen < total:
-        msgs = await sub.fetch(200, timeout=5)
-        for msg in msgs:
-            await msg.ack()
-        seen += len(msgs)
-    baseline = line("raw nats-py pull replay with ack", total, time.perf_counter() - started)
-    async with engine.begin() as conn:
-        await conn.run_sync(read_metadata.create_all)
-    projector = StreamProjector(
-        engine, nc, REGISTRY, TicksPerCounter(), PUBLIC_STREAM.name, ["cantiere.public.>"], "bench-ticks"
-    )
-    started = time.perf_counter()
-    handled = await projector.catch_up()
-    line("StreamProjector (decode, apply, checkpoint, ack)", handled, time.perf_counter() - started, baseline)
-    await nc.close()
-
-
-async def bench_stream_backup(url: str, folder: Path) -> None:
-    """Backing up the public stream and restoring it into an empty server, beside raw replay and publish."""
-    nc = await nats.connect(url)
-    js = nc.jetstream()
-    total = (await js.stream_info(PUBLIC_STREAM.name)).state.messages
-    print(f"stream backup and restore ({total} messages)")
-    sub = await js.pull_subscribe("cantiere.public.>", durable="raw-backup-replay", stream=PUBLIC_STREAM.name)
-    started, seen = time.perf_counter(), 0
-    while seen < total:
-        msgs = await sub.fetch(500, timeout=5)
-        for msg in msgs:
-            await msg.ack()
-        seen += len(msgs)
-    baseline = line("raw nats-py pull replay with ack", total, time.perf_counter() - started)
-    started = time.perf_counter()
-    copy = await backup_stream(js, PUBLIC_STREAM.name, folder / "backup")
-    line("backup_stream (to a JSON-lines file)", copy.messages, time.perf_counter() - started, baseline)
-    await nc.close()
-    empty = NatsServer(store_dir=folder / "nats-restored").start()
-    try:
-        nc = await nats.connect(empty.url)
-        js = nc.jetstream()
-        await js.add_stream(name="RAW", subjects=["raw.>"])
-        started = time.perf_counter()
-        for i in range(total):
-            await js.publish_async(f"raw.{i}", b"x" * 200, headers={"Nats-Msg-Id": f"raw-{i}"})
-        await js.publish_async_completed()
-        baseline = line("raw nats-py publish_async", total, time.perf_counter() - started)
-        started = time.perf_counter()
-        restored = await restore_stream(js, folder / "backup" / f"{PUBLIC_STREAM.name}.jsonl")
-        line("restore_stream (same sequences, checked)", restored.messages, time.perf_counter() - started, baseline)
-        await nc.close()
-    finally:
-        empty.stop()
-
-
-async def main() -> None:
+async def run(sizes: Sizes, figures: Figures, server: str | None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        server = NatsServer(store_dir=folder / "nats").start()
+        nats_server = NatsServer(store_dir=folder / "nats").start()
         try:
-            nc = await nats.connect(server.url)
+            nc = await nats.connect(nats_server.url)
             await declare_streams(nc.jetstream())
             await nc.close()
-            engine = create_engine(f"sqlite:///{folder / 'bench.db'}")
-            await migrate(engine)
-            await bench_command_path(engine, folder)
-            await bench_fold(engine)
-            await bench_relay(engine, server.url)
-            await bench_projector(engine, server.url)
-            bench_documents()
-            await bench_stream_backup(server.url, folder)
-            await engine.dispose()
+            for backend in backends(server) if sizes.runs("command") else ():
+                print(f"command path on {backend} ({sizes.commands} commands)", flush=True)
+                await bench_command_path(figures, backend, folder, server, sizes.commands)
+            if sizes.runs("command") and importlib.util.find_spec("eventsourcing") is None:
+                print("  the eventsourcing library is not in uv.lock: its comparison is not measured")
+            for backend in backends(server) if sizes.runs("relay") else ():
+                print(f"outbox relay on {backend} ({sizes.events} events)", flush=True)
+                await bench_relay(figures, backend, folder, server, nats_server.url, sizes.events)
+            for backend in backends(server) if sizes.runs("projector") else ():
+                print(f"projector catch-up on {backend} (the whole public stream)", flush=True)
+                await bench_catch_up(figures, backend, folder, server, nats_server.url)
+            if sizes.runs("fold"):
+                print("load by folding, ms per load (SQLite)", flush=True)
+                await bench_fold(figures, folder)
+            if sizes.runs("backup"):
+                print("stream backup and restore", flush=True)
+                await bench_stream_backup(figures, nats_server.url, folder)
+            if sizes.runs("documents"):
+                print("documents, ms each (PDF/A-2b by WeasyPrint; raw: plain PDF of the agreement)", flush=True)
+                bench_documents(figures)
+            if sizes.runs("latency") and sizes.latency_seconds:
+                print(f"end-to-end latency ({sizes.latency_rate:g} referrals/s for {sizes.latency_seconds:g} s)")
+                await bench_latency(figures, folder, sizes.latency_rate, sizes.latency_seconds)
         finally:
-            server.stop()
+            nats_server.stop()
+
+
+def _stop(_signal: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> Figures:
+    sizes, quick, out = arguments(argv)
+    configure_logging("bench", fmt="console", level="WARNING")  # a debug line per event costs more than the event
+    signal.signal(signal.SIGTERM, _stop)  # stopped from outside: the service processes and servers stop too
+    server = postgres_server()
+    figures = Figures(machine(postgres_version(server), quick))
+    print(f"bench on {figures.machine['cpu']} ({figures.machine['cores']} cores), load {figures.machine['load']}")
+    asyncio.run(run(sizes, figures, server))
+    if sizes.runs("rebuild") and sizes.rebuild:  # outside the event loop: it runs loops (and a process) of its own
+        print(f"Region rebuild ({sizes.rebuild:,} events)", flush=True)
+        bench_region_rebuild(figures, sizes.rebuild, server)
+    figures.finished()
+    data, table = figures.write(out)
+    print()
+    print(table.read_text(encoding="utf-8"))
+    print(f"written: {data}, {table}")
+    return figures
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 import structlog
@@ -75,6 +75,9 @@ class StreamProjector:
     retry_delay: float = 0.05
     max_retry_delay: float = 5.0
     metric_labels: tuple[str, str] = ("", "")  # service, partner
+    # Told after each commit that applied something (a projection that appends commands, as the placements
+    # intake does, has the relay and the local projector woken then).
+    committed: Callable[[], None] = field(default=lambda: None)
     applied: int = field(default=0, init=False)
     dead_lettered: int = field(default=0, init=False)
     # The stream sequence a fail-closed projection is stopped at (None while it flows).
@@ -182,6 +185,7 @@ class StreamProjector:
 
     async def handle(self, msgs: Sequence[Msg], stop: asyncio.Event | None = None) -> int:
         """Apply a fetched batch in one transaction; on a failure, fall back to one message at a time."""
+        before = self.applied
         try:
             async with self.engine.begin() as conn:
                 checkpoint = await Checkpoints(self.engine).get(self.projection.name, conn)
@@ -197,6 +201,8 @@ class StreamProjector:
                 await Checkpoints.set(conn, self.projection.name, checkpoint)
         except Exception:
             return await self._one_by_one(msgs, stop)
+        if self.applied > before:
+            self.committed()
         self.blocked_at = None
         for msg in msgs:
             await msg.ack()
@@ -222,6 +228,7 @@ class StreamProjector:
                     if await apply_once(self.engine, self.projection, recorded):
                         self.applied += 1
                         applied(self.projection.name, recorded)
+                        self.committed()
                 await msg.ack_sync()
                 self.blocked_at = None
                 return True
