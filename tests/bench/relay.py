@@ -20,7 +20,8 @@ from tests.integration.runtime.sample import REGISTRY, CounterTicked, CounterTic
 async def bench_relay(
     figures: Figures, backend: str, folder: Path, server: str | None, nats_url: str, events: int
 ) -> None:
-    """``events`` public events, one per aggregate; both sides end with every message acknowledged by JetStream."""
+    """``events`` public events, one per aggregate, then ten per aggregate; both sides end with every message
+    acknowledged by JetStream."""
     nc = await nats.connect(nats_url)
     js = nc.jetstream()
     ctx = context()
@@ -34,12 +35,16 @@ async def bench_relay(
         engine = create_engine(url)
         await migrate(engine)
         store = EventStore(engine, REGISTRY)
-        for i in range(events):
-            await store.append(f"relay-{i}", 0, [CounterTicked(n=i)], [CounterTickedPublicly(n=i)], context=ctx)
         relay = OutboxRelay(engine, nc)
-        started = time.perf_counter()
-        await relay.drain(timeout=600)
-        rate = events / (time.perf_counter() - started)
+        # Then ten per aggregate: an aggregate's next event waits for the ack of its previous one.
+        for path, per_aggregate in (("relay", 1), ("relay_10", 10)):
+            aggregates = max(1, events // per_aggregate)
+            for n in range(per_aggregate):
+                for i in range(aggregates):
+                    agg = f"{path}-{i}"
+                    await store.append(agg, n, [CounterTicked(n=n)], [CounterTickedPublicly(n=n)], context=ctx)
+            started = time.perf_counter()
+            await relay.drain(timeout=600)
+            figures.rate(path, backend, aggregates * per_aggregate / (time.perf_counter() - started), baseline)
         await engine.dispose()
     await nc.close()
-    figures.rate("relay", backend, rate, baseline)
