@@ -130,6 +130,8 @@ class OutboxRelay:
                 while len(in_flight) > (1 if rows else 0):
                     sent += await self._settle_and_mark(publisher, in_flight.popleft())
                 if publisher.error is not None:
+                    while in_flight:  # what was acknowledged before the failure is marked, in every window
+                        sent += await self._settle_and_mark(publisher, in_flight.popleft())
                     raise publisher.error
         finally:
             await publisher.close()
