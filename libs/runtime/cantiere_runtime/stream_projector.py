@@ -17,7 +17,16 @@ from nats.js.errors import NotFoundError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cantiere_runtime.metrics import DEAD_LETTERS
-from cantiere_runtime.projector import Checkpoints, Progress, Projection, applied, apply_once, bound_to, reset
+from cantiere_runtime.projector import (
+    Checkpoints,
+    Progress,
+    Projection,
+    applied,
+    apply_all,
+    apply_once,
+    bound_to,
+    reset,
+)
 from cantiere_runtime.store import Recorded
 
 log = structlog.get_logger("cantiere.projector")
@@ -69,7 +78,7 @@ class StreamProjector:
     subjects: Sequence[str]
     durable: str
     max_deliver: int = 5
-    batch_size: int = 200
+    batch_size: int = 1000  # messages fetched, applied in one transaction with one checkpoint, then acked
     ack_wait: float = 30.0
     fetch_timeout: float = 1.0
     retry_delay: float = 0.05
@@ -148,24 +157,30 @@ class StreamProjector:
                 await sub.unsubscribe()
 
     async def catch_up(self, progress: Progress | None = None) -> int:
-        """Apply everything pending now, then return how many messages were handled."""
+        """Apply everything pending now, then return how many messages were handled.
+
+        The consumer is asked how much is pending only at the start and when a fetch suggests the end
+        (the last message says nothing is pending behind it, or nothing came): not once per batch.
+        """
         await self._ensure_consumer()
         sub = await self.js.pull_subscribe_bind(self.durable, self.stream)
         info = await self.js.consumer_info(self.stream, self.durable)
         total = info.num_pending + info.num_ack_pending
         handled = 0
+        pending = total > 0
         try:
-            while True:
-                info = await self.js.consumer_info(self.stream, self.durable)
-                if info.num_pending == 0 and info.num_ack_pending == 0:
-                    break
+            while pending:
                 try:
                     msgs = await sub.fetch(self.batch_size, timeout=self.fetch_timeout)
                 except TimeoutError:
-                    continue
-                handled += await self.handle(msgs)
-                if progress:
-                    progress(handled, total)
+                    msgs = []
+                if msgs:
+                    handled += await self.handle(msgs)
+                    if progress:
+                        progress(handled, total)
+                if not msgs or msgs[-1].metadata.num_pending == 0:
+                    info = await self.js.consumer_info(self.stream, self.durable)
+                    pending = info.num_pending > 0 or info.num_ack_pending > 0
         finally:
             await sub.unsubscribe()
         return handled
@@ -181,22 +196,24 @@ class StreamProjector:
         return await self.catch_up(progress)
 
     async def handle(self, msgs: Sequence[Msg], stop: asyncio.Event | None = None) -> int:
-        """Apply a fetched batch in one transaction; on a failure, fall back to one message at a time."""
+        """Apply a fetched batch in one transaction with one checkpoint, commit, then ack every message.
+
+        Messages at or below the stored checkpoint (read inside the transaction) are acked and skipped
+        without being decoded. On any failure (decoding, applying, committing) nothing of the batch is
+        kept, and the batch is applied again one message at a time, where retries, dead letters and
+        fail-closed stops happen.
+        """
         try:
             async with self.engine.begin() as conn:
                 checkpoint = await Checkpoints(self.engine).get(self.projection.name, conn)
-                for msg in msgs:
-                    seq = msg.metadata.sequence.stream
-                    if seq > checkpoint:
-                        recorded = recorded_from(msg, self.registry)
-                        with bound_to(recorded):
-                            await self.projection.apply(conn, recorded)
-                            applied(self.projection.name, recorded)
-                        checkpoint = seq
-                        self.applied += 1
-                await Checkpoints.set(conn, self.projection.name, checkpoint)
+                fresh = [
+                    recorded_from(msg, self.registry) for msg in msgs if msg.metadata.sequence.stream > checkpoint
+                ]
+                await apply_all(conn, self.projection, fresh)
+                await Checkpoints.set(conn, self.projection.name, fresh[-1].position if fresh else checkpoint)
         except Exception:
             return await self._one_by_one(msgs, stop)
+        self.applied += len(fresh)
         self.blocked_at = None
         for msg in msgs:
             await msg.ack()
