@@ -13,6 +13,7 @@ from cantiere_events import ContractError, EventRegistry, decode
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.client import JetStreamContext
 from nats.js.errors import NotFoundError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -159,31 +160,47 @@ class StreamProjector:
     async def catch_up(self, progress: Progress | None = None) -> int:
         """Apply everything pending now, then return how many messages were handled.
 
-        The consumer is asked how much is pending only at the start and when a fetch suggests the end
-        (the last message says nothing is pending behind it, or nothing came): not once per batch.
+        While one batch is applied, the next is already being fetched (at most two batches are out:
+        the consumer's ``max_ack_pending``), and batches are applied strictly in the order fetched. The
+        consumer is asked how much is pending only at the start and when a batch suggests the end (its
+        last message says nothing is pending behind it, or nothing came), after that batch's acks.
         """
         await self._ensure_consumer()
         sub = await self.js.pull_subscribe_bind(self.durable, self.stream)
         info = await self.js.consumer_info(self.stream, self.durable)
         total = info.num_pending + info.num_ack_pending
         handled = 0
-        pending = total > 0
+        next_batch = asyncio.ensure_future(self._fetch(sub)) if total else None
         try:
-            while pending:
-                try:
-                    msgs = await sub.fetch(self.batch_size, timeout=self.fetch_timeout)
-                except TimeoutError:
-                    msgs = []
+            while next_batch is not None:
+                msgs = await next_batch
+                next_batch = None
+                more = bool(msgs) and msgs[-1].metadata.num_pending > 0
+                if more:
+                    next_batch = asyncio.ensure_future(self._fetch(sub))
                 if msgs:
                     handled += await self.handle(msgs)
                     if progress:
                         progress(handled, total)
-                if not msgs or msgs[-1].metadata.num_pending == 0:
-                    info = await self.js.consumer_info(self.stream, self.durable)
-                    pending = info.num_pending > 0 or info.num_ack_pending > 0
+                if not more and await self._pending():
+                    next_batch = asyncio.ensure_future(self._fetch(sub))
         finally:
+            if next_batch is not None:
+                next_batch.cancel()
+                with contextlib.suppress(BaseException):
+                    await next_batch
             await sub.unsubscribe()
         return handled
+
+    async def _fetch(self, sub: JetStreamContext.PullSubscription) -> list[Msg]:
+        try:
+            return await sub.fetch(self.batch_size, timeout=self.fetch_timeout)
+        except TimeoutError:
+            return []
+
+    async def _pending(self) -> bool:
+        info = await self.js.consumer_info(self.stream, self.durable)
+        return info.num_pending > 0 or info.num_ack_pending > 0
 
     async def rebuild(self, progress: Progress | None = None) -> int:
         """Drop the projection and replay its subjects from the start of the stream (stop ``run`` first)."""
