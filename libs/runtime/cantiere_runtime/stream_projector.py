@@ -223,9 +223,7 @@ class StreamProjector:
         try:
             async with self.engine.begin() as conn:
                 checkpoint = await Checkpoints(self.engine).get(self.projection.name, conn)
-                fresh = [
-                    recorded_from(msg, self.registry) for msg in msgs if msg.metadata.sequence.stream > checkpoint
-                ]
+                fresh = [recorded_from(msg, self.registry) for msg in msgs if msg.metadata.sequence.stream > checkpoint]
                 await apply_all(conn, self.projection, fresh)
                 await Checkpoints.set(conn, self.projection.name, fresh[-1].position if fresh else checkpoint)
         except Exception:

@@ -99,7 +99,9 @@ class TicksPerCounterInBatches(TicksPerCounter):
             count = (changed.get(agg) or stored.get(agg) or (0, 0))[0]
             changed[agg] = (count + 1, event.n)
         updates = [{"agg": agg, "c": c, "n": n} for agg, (c, n) in changed.items() if agg in stored]
-        inserts = [{"aggregate_id": agg, "count": c, "last_n": n} for agg, (c, n) in changed.items() if agg not in stored]
+        inserts = [
+            {"aggregate_id": agg, "count": c, "last_n": n} for agg, (c, n) in changed.items() if agg not in stored
+        ]
         if updates:
             where = table.c.aggregate_id == bindparam("agg")
             await conn.execute(table.update().where(where).values(count=bindparam("c"), last_n=bindparam("n")), updates)

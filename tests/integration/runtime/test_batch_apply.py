@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from cantiere_events import wrap
 from cantiere_runtime.projector import Checkpoints, apply_all, reset
 from cantiere_runtime.store import Recorded
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncEngine
