@@ -33,6 +33,10 @@ from tests.bench.programme import programme_messages
 
 MONITORING = "cabina-di-regia"
 PUBLISH_WINDOW = 5000  # publishes in flight before waiting for their acks
+# Referring municipalities (partners on the bus): the pilot's nine by default. The subjects of the stream are
+# partners x event types, and NATS serves a consumer with several filter subjects (monitoring's projections
+# have up to 19) at a cost that grows with the number of subjects it holds: see ``--municipalities``.
+MUNICIPALITIES = 9
 
 
 def _say(progress: Callable[..., None] | None, *news: Any) -> None:
@@ -40,13 +44,15 @@ def _say(progress: Callable[..., None] | None, *news: Any) -> None:
         progress(*news)
 
 
-async def publish_programme(url: str, events: int, progress: Callable[..., None] | None = None) -> int:
+async def publish_programme(
+    url: str, events: int, progress: Callable[..., None] | None = None, *, municipalities: int = MUNICIPALITIES
+) -> int:
     """Publish ``events`` public events of an invented programme into the public stream; returns how many it holds."""
     nc = await nats.connect(url)
     js = nc.jetstream(publish_async_max_pending=PUBLISH_WINDOW)
     await declare_streams(js)
     step = max(1, events // 10)
-    for n, message in enumerate(programme_messages(events), start=1):
+    for n, message in enumerate(programme_messages(events, municipalities=municipalities), start=1):
         await js.publish_async(message.subject, message.data, headers=message.headers)
         if n % step == 0:
             _say(progress, f"published {n:,}/{events:,}")
@@ -78,11 +84,17 @@ def _rebuild_in_child(nats_url: str, database_url: str, progress: Callable[..., 
     return dict(json.loads(last))
 
 
-def bench_rebuild(events: int, postgres_url: str | None = None, progress: Callable[..., None] | None = None) -> dict:
+def bench_rebuild(
+    events: int,
+    postgres_url: str | None = None,
+    progress: Callable[..., None] | None = None,
+    *,
+    municipalities: int = MUNICIPALITIES,
+) -> dict[str, Any]:
     """Publish ``events`` programme events (untimed), rebuild monitoring from them in a child process (timed).
 
-    Returns events, seconds, peak_rss_mb (the rebuilding process's), database, rate and what each
-    projection applied.
+    Returns events, seconds, peak_rss_mb (the rebuilding process's), database, rate (events of the stream
+    per second), municipalities and what each projection applied.
     """
     with tempfile.TemporaryDirectory(prefix="cantiere-rebuild-") as tmp:
         folder = Path(tmp)
@@ -90,7 +102,7 @@ def bench_rebuild(events: int, postgres_url: str | None = None, progress: Callab
         schema = f"rebuild_{uuid.uuid4().hex[:10]}"
         try:
             started = time.perf_counter()
-            held = asyncio.run(publish_programme(server.url, events, progress))
+            held = asyncio.run(publish_programme(server.url, events, progress, municipalities=municipalities))
             _say(progress, f"{held:,} events in the stream in {time.perf_counter() - started:.1f} s (setup)")
             if postgres_url:
                 asyncio.run(_schema(postgres_url, schema, drop=False))
@@ -102,7 +114,7 @@ def bench_rebuild(events: int, postgres_url: str | None = None, progress: Callab
             if postgres_url:
                 asyncio.run(_schema(postgres_url, schema, drop=True))
             server.stop()
-    figures.update(events=held, database="postgresql" if postgres_url else "sqlite")
+    figures.update(events=held, database="postgresql" if postgres_url else "sqlite", municipalities=municipalities)
     figures["rate"] = round(held / figures["seconds"]) if figures["seconds"] else 0
     return figures
 
@@ -138,6 +150,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("events", type=int, nargs="?", default=1_000_000)
     parser.add_argument("--postgres", help="a PostgreSQL URL (a schema of its own is made and dropped)")
+    parser.add_argument("--municipalities", type=int, default=MUNICIPALITIES, help="referring municipalities")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--nats", help=argparse.SUPPRESS)
     parser.add_argument("--database", help=argparse.SUPPRESS)
@@ -145,7 +158,8 @@ def main() -> None:
     if args.child:
         _child(args.nats, args.database)
         return
-    figures = bench_rebuild(args.events, args.postgres, lambda *news: print(" ", *news, flush=True))
+    say = lambda *news: print(" ", *news, flush=True)  # noqa: E731
+    figures = bench_rebuild(args.events, args.postgres, say, municipalities=args.municipalities)
     print(json.dumps(figures, indent=2))
 
 
