@@ -36,9 +36,13 @@ class TableChanges:
     stored: dict[tuple[Any, ...], Row] = field(default_factory=dict)
     changed: dict[tuple[Any, ...], Row] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        self._key_columns = tuple(column.name for column in self.table.primary_key.columns)
+        self._empty = empty_row(self.table)
+
     def key(self, row: Mapping[Any, Any]) -> tuple[Any, ...]:
         """A row's primary key."""
-        return tuple(row[column.name] for column in self.table.primary_key.columns)
+        return tuple([row[name] for name in self._key_columns])
 
     async def load(self, conn: AsyncConnection, column: str, values: Collection[Any]) -> None:
         """Read the stored rows whose ``column`` is one of ``values`` (once, before the batch is applied)."""
@@ -53,7 +57,7 @@ class TableChanges:
 
     def set(self, key_values: Mapping[str, Any], values: Mapping[str, Any]) -> None:
         """Set some columns of a row, creating it (with its defaults) when there is none."""
-        row = {**(self.current(key_values) or empty_row(self.table)), **key_values, **values}
+        row = {**(self.current(key_values) or self._empty), **key_values, **values}
         self.changed[self.key(row)] = row
 
     def forget(self, column: str, value: Any) -> None:
