@@ -68,6 +68,8 @@ def _sqlite_pragmas(engine: AsyncEngine, *, on_loop: bool) -> None:
         statement = "BEGIN" if connection.get_execution_options().get("sqlite_read_only") else "BEGIN IMMEDIATE"
         if on_loop:  # straight to the driver, waiting for the lock without blocking the loop
             driver = connection.connection.driver_connection
+            if driver.sqlite3_connection.in_transaction:
+                return  # a unit of work began it on the driver (cantiere_runtime.unit_of_work): join it
             await_(driver.patiently(driver.sqlite3_connection.execute, statement))
         else:
             connection.exec_driver_sql(statement)

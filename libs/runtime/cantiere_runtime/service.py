@@ -82,7 +82,7 @@ class ServiceRuntime:
             for sub in self.subscriptions:
                 projector = StreamProjector(
                     self.engine, self.nc, sub.registry, sub.projection, sub.stream, sub.subjects, sub.durable,
-                    metric_labels=labels,
+                    metric_labels=labels, committed=self.committed,
                 )  # fmt: skip
                 self.stream_projectors.append(projector)
                 self._spawn(projector.run(self._stop), f"projector-{sub.durable}")
@@ -106,6 +106,9 @@ class ServiceRuntime:
         """Drop projections (all, or those named) and replay them from the log; run with the service stopped."""
         self.engine = create_engine(self.settings.database_url)
         await migrate(self.engine, *self.components)
+        # Projections that append commands (a bus intake) replay through the service's command handler.
+        self.store = EventStore(self.engine, self.registry)
+        self.commands = CommandHandler(self.engine, self.store)
         done: dict[str, int] = {}
         try:
             local = [p for p in self.local_projections if not names or p.name in names]
@@ -123,6 +126,7 @@ class ServiceRuntime:
                     done[sub.projection.name] = await projector.rebuild(progress)
                 await self.nc.drain()
         finally:
+            await self.commands.close()
             await self.engine.dispose()
         return done
 

@@ -76,9 +76,11 @@ class EventStore:
         self.engine = engine
         self.registry = registry
         self._statements: StoreStatements | None = None
-        # Events never change once stored: the ones decoded lately are kept, by position, so loading an
-        # aggregate again decodes only what is new (bounded; checked against aggregate and version).
-        self._decoded: OrderedDict[int, Recorded] = OrderedDict()
+        # Events never change once stored: the ones decoded lately are kept, by event id (never reused, unlike
+        # a position after a rollback), so loading an aggregate again decodes only what is new (bounded).
+        self._decoded: OrderedDict[str, Recorded] = OrderedDict()
+        # Events this store appended, by id, until a load meets them at their position: never decoded at all.
+        self._appended: OrderedDict[str, tuple[Event, dict[str, Any]]] = OrderedDict()
 
     @asynccontextmanager
     async def _tx(self, conn: AsyncConnection | None) -> AsyncIterator[AsyncConnection]:
@@ -108,15 +110,19 @@ class EventStore:
         return Loaded(recorded, rows[-1][1] if rows else 0)
 
     def _decoded_row(self, aggregate_id: str, row: Sequence[Any]) -> Recorded:
-        position, version, event_type, event_version, payload, metadata = row
-        known = self._decoded.get(position)
-        if known is not None and (known.metadata.aggregate_id, known.metadata.aggregate_version) == (
-            aggregate_id,
-            version,
-        ):
+        position, version, event_type, event_version, payload, metadata, event_id = row
+        known = self._decoded.get(event_id)
+        if known is not None and known.position == position:
             return known
-        recorded = self._recorded_from(aggregate_id, position, version, event_type, event_version, payload, metadata)
-        self._decoded[position] = recorded
+        appended = self._appended.pop(event_id, None)
+        if appended is not None:
+            event, meta = appended
+            recorded = Recorded(event, self._metadata(event, aggregate_id, version, meta), position)
+        else:
+            recorded = self._recorded_from(
+                aggregate_id, position, version, event_type, event_version, payload, metadata
+            )
+        self._decoded[event_id] = recorded
         if len(self._decoded) > DECODED_KEPT:
             self._decoded.popitem(last=False)
         return recorded
@@ -178,7 +184,11 @@ class EventStore:
             version = expected
             for event in events:
                 version += 1
-                rows.append(sql.event_row(self._row(aggregate_id, version, event, context)))
+                event_id, meta = self._event_metadata(event, context)
+                rows.append(sql.event_row(event_id, aggregate_id, version, event, meta, context.now))
+                self._appended[event_id] = (event, meta)
+                if len(self._appended) > DECODED_KEPT:
+                    self._appended.popitem(last=False)
             outgoing += [
                 sql.outbox_row(self._outgoing(e, aggregate_id, max(version, 1), context)) for e in public_events
             ]
@@ -199,12 +209,13 @@ class EventStore:
         if self.statements.lock is not None:
             await fetch(conn, self.statements, self.statements.lock, (APPEND_LOCK_KEY,))
 
-    def _row(self, aggregate_id: str, version: int, event: Event, ctx: CommandContext) -> dict[str, Any]:
+    def _event_metadata(self, event: Event, ctx: CommandContext) -> tuple[str, dict[str, Any]]:
+        """A new event's id and the metadata stored with it (as JSON values)."""
         if event.event_type not in self.registry:
             raise ValueError(f"{event.event_type} is not registered in {self.registry.name}")
-        event_id = uuid7()
+        event_id = str(uuid7())
         meta = {
-            "event_id": str(event_id),
+            "event_id": event_id,
             "partner": ctx.partner,
             "producer": ctx.producer.value,
             "audience": event.audience.value,
@@ -213,16 +224,17 @@ class EventStore:
             "causation_id": str(ctx.causation_id) if ctx.causation_id else None,
             "actor": ctx.actor.model_dump() if ctx.actor else None,
         }
-        return {
-            "event_id": str(event_id),
-            "aggregate_id": aggregate_id,
-            "aggregate_version": version,
-            "event_type": event.event_type,
-            "event_version": event.event_version,
-            "payload": event.model_dump(mode="json"),
-            "metadata": meta,
-            "recorded_at": ctx.now,
-        }
+        return event_id, meta
+
+    @staticmethod
+    def _metadata(event: Event, aggregate_id: str, version: int, meta: dict[str, Any]) -> Metadata:
+        return Metadata(
+            event_type=event.event_type,
+            schema_version=event.event_version,
+            aggregate_id=aggregate_id,
+            aggregate_version=version,
+            **meta,
+        )
 
     @staticmethod
     def _outgoing(item: Event | Envelope, aggregate_id: str, version: int, ctx: CommandContext) -> dict[str, Any]:
@@ -261,14 +273,7 @@ class EventStore:
         meta: Any,
     ) -> Recorded:
         event = self.registry.load(event_type, event_version, StoreStatements.json_out(payload))
-        metadata = Metadata(
-            event_type=event.event_type,
-            schema_version=event.event_version,
-            aggregate_id=aggregate_id,
-            aggregate_version=version,
-            **StoreStatements.json_out(meta),
-        )
-        return Recorded(event, metadata, position)
+        return Recorded(event, self._metadata(event, aggregate_id, version, StoreStatements.json_out(meta)), position)
 
 
 def envelope_for(

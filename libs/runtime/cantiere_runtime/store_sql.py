@@ -16,8 +16,10 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from cantiere_events import Event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -25,7 +27,7 @@ from cantiere_runtime.schema import events
 
 # In SQLite's placeholders; "?json" marks a JSON value (PostgreSQL casts the text it is given).
 LOAD = (
-    "SELECT position, aggregate_version, event_type, event_version, payload, metadata FROM events"
+    "SELECT position, aggregate_version, event_type, event_version, payload, metadata, event_id FROM events"
     " WHERE aggregate_id = ? ORDER BY aggregate_version"
 )
 MAX_VERSION = "SELECT COALESCE(MAX(aggregate_version), 0) FROM events WHERE aggregate_id = ?"
@@ -79,17 +81,19 @@ class StoreStatements:
             datetime_in=datetime_type.bind_processor(dialect) or (lambda value: value),
         )
 
-    def event_row(self, row: dict[str, Any]) -> tuple[Any, ...]:
-        """The insert parameters of one event row (as EventStore builds it)."""
+    def event_row(
+        self, event_id: str, aggregate_id: str, version: int, event: Event, metadata: dict[str, Any], at: datetime
+    ) -> tuple[Any, ...]:
+        """The insert parameters of one event row."""
         return (
-            row["event_id"],
-            row["aggregate_id"],
-            row["aggregate_version"],
-            row["event_type"],
-            row["event_version"],
-            json.dumps(row["payload"]),
-            json.dumps(row["metadata"]),
-            self.datetime_in(row["recorded_at"]),
+            event_id,
+            aggregate_id,
+            version,
+            event.event_type,
+            event.event_version,
+            event.model_dump_json(),
+            json.dumps(metadata),
+            self.datetime_in(at),
         )
 
     def outbox_row(self, row: dict[str, Any]) -> tuple[Any, ...]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 import structlog
@@ -85,6 +85,9 @@ class StreamProjector:
     retry_delay: float = 0.05
     max_retry_delay: float = 5.0
     metric_labels: tuple[str, str] = ("", "")  # service, partner
+    # Told after each commit that applied something (a projection that appends commands, as the placements
+    # intake does, has the relay and the local projector woken then).
+    committed: Callable[[], None] = field(default=lambda: None)
     applied: int = field(default=0, init=False)
     dead_lettered: int = field(default=0, init=False)
     # The stream sequence a fail-closed projection is stopped at (None while it flows).
@@ -229,6 +232,8 @@ class StreamProjector:
         except Exception:
             return await self._one_by_one(msgs, stop)
         self.applied += len(fresh)
+        if fresh:
+            self.committed()
         self.blocked_at = None
         for msg in msgs:
             await msg.ack()
@@ -254,6 +259,7 @@ class StreamProjector:
                     if await apply_once(self.engine, self.projection, recorded):
                         self.applied += 1
                         applied(self.projection.name, recorded)
+                        self.committed()
                 await msg.ack_sync()
                 self.blocked_at = None
                 return True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from cantiere_runtime.projector import LocalProjector
 from cantiere_runtime.service import ServiceRuntime, StreamSubscription
 from cantiere_runtime.settings import ServiceSettings
 from cantiere_runtime.territory import Territory, load_territory, territory_by_code
+from cantiere_runtime.unit_of_work import CommandHandler
 from cantiere_runtime.vault import LEGACY_KEY_ID, Keyring, legacy_secret_key
 from pydantic import SecretStr
 
@@ -85,18 +87,23 @@ def territory_of(settings: Settings) -> Territory:
     return load_territory(settings.territory_file) if settings.territory_file else territory_by_code(settings.territory)
 
 
-def intake_subscriptions(partner: str) -> list[StreamSubscription]:
-    """The referrals events the consortium follows, public and restricted (deploy/nats grants these durables)."""
+def intake_subscriptions(
+    partner: str, commands: Callable[[], CommandHandler] | None = None
+) -> list[StreamSubscription]:
+    """The referrals events the consortium follows, public and restricted (deploy/nats grants these durables).
+
+    ``commands`` gives the service's one command handler, through which the intake receives the news.
+    """
     return [
         StreamSubscription(
-            ReferralIntake("referral_intake_public", partner),
+            ReferralIntake("referral_intake_public", partner, commands=commands),
             PUBLIC_STREAM.name,
             PUBLIC_SUBJECTS,
             f"{SERVICE}-{partner}-intake-public",
             PUBLIC,
         ),
         StreamSubscription(
-            ReferralIntake("referral_intake_restricted", partner),
+            ReferralIntake("referral_intake_restricted", partner, commands=commands),
             RESTRICTED_STREAM.name,
             RESTRICTED_SUBJECTS,
             f"{SERVICE}-{partner}-intake-restricted",
@@ -112,14 +119,16 @@ def view_projections() -> tuple[PlacementViews]:
 
 def build_runtime(settings: Settings) -> ServiceRuntime:
     """The service runtime (database, NATS, relay, read models, referral intake from the bus) for these settings."""
-    return ServiceRuntime(
+    runtime = ServiceRuntime(
         name=SERVICE,
         settings=settings,
         registry=REGISTRY,
         components=(COMPONENT,),
         local_projections=view_projections(),
-        subscriptions=intake_subscriptions(settings.partner),
     )
+    # The intake writes through the runtime's command handler, which exists once the runtime has started.
+    runtime.subscriptions = intake_subscriptions(settings.partner, lambda: runtime.commands)
+    return runtime
 
 
 @dataclass
@@ -142,7 +151,7 @@ def wire(runtime: ServiceRuntime, settings: Settings, referrals: ReferralsGatewa
     if referrals is None:
         assert runtime.nc is not None, "the runtime must be connected to NATS"
         referrals = NatsReferralsGateway(runtime.nc, settings.clearance_timeout_seconds)
-    placements = Placements(runtime.store, territory_of(settings), settings.partner, referrals, runtime.committed)
+    placements = Placements(runtime.store, territory_of(settings), settings.partner, referrals, runtime.commands)
     # The runtime's own projector: one projector (one lock) keeps the views, in the background and before reads.
     views = runtime.local_projector
     assert views is not None, "the runtime must be started with the views as local projections"

@@ -15,8 +15,12 @@ from cantiere_events.common import CandidateProfile, HostDeclarations
 from cantiere_events.referrals import ReferralSubmitted
 from cantiere_placements.domain.values import Clearance
 from cantiere_placements.service_layer.unit import Who
+from cantiere_runtime.unit_of_work import CommandHandler
 from stdnum import luhn
 
+# The command handlers tests build over their engine, closed after each test (conftest): on SQLite each keeps a
+# writer connection, as the service runtime's own does until it stops.
+HANDLERS: list[CommandHandler] = []
 OPERATOR = Actor(user_id="op-1", role="placement_operator")
 COMPLIANT = HostDeclarations(
     no_layoffs_last_12_months=True,

@@ -16,13 +16,14 @@ from cantiere_events.referrals import (
     SafetyConstraintsRecorded,
 )
 from cantiere_placements.adapters import intake
-from cantiere_placements.adapters.intake import APPEND_ATTEMPTS, ReferralIntake
+from cantiere_placements.adapters.intake import ReferralIntake
 from cantiere_placements.bootstrap import COMPONENT
 from cantiere_placements.domain.candidate import candidate_decider
 from cantiere_placements.domain.events import REGISTRY
 from cantiere_placements.service_layer.unit import candidate_id
 from cantiere_runtime.migrate import migrate
 from cantiere_runtime.store import CommandContext, ConcurrencyError, EventStore, Recorded, envelope_for
+from cantiere_runtime.unit_of_work import ATTEMPTS as APPEND_ATTEMPTS
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from .fakes import on, referral, token, uid
@@ -87,11 +88,12 @@ class Conflicting(EventStore):
         type(self).loads += 1
         return await super().load(aggregate_id, conn)
 
-    async def append(self, aggregate_id: str, expected_version: int, *args: Any, **kwargs: Any) -> int:
+    async def append_many(self, appends: Any, *, conn: Any) -> None:
         if type(self).conflicts > 0:
             type(self).conflicts -= 1
+            aggregate_id, expected_version = appends[0][0], appends[0][1]
             raise ConcurrencyError(aggregate_id, expected_version, expected_version + 1)
-        return await super().append(aggregate_id, expected_version, *args, **kwargs)
+        await super().append_many(appends, conn=conn)
 
 
 async def test_a_concurrent_change_is_retried_by_reloading_and_deciding_again(

@@ -35,7 +35,8 @@ async def accepted_candidate(service: Running, nats_url: str, person: int) -> st
     person_id = uid(person)
 
     async def arrived() -> bool:
-        # With every consent too: an accept racing the intake's next append would meet a concurrent change (409).
+        # With every consent too, so what follows starts from the consents in force (an accept racing the
+        # intake is decided again on its news: test_news_while_deciding).
         answer = await service.http.get(f"/candidates/{person_id}", headers=STAFF)
         return answer.status_code == 200 and len(answer.json()["consents"]) == len(ConsentScope)
 

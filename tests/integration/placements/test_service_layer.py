@@ -38,17 +38,21 @@ from cantiere_runtime.projector import LocalProjector
 from cantiere_runtime.schema import outbox
 from cantiere_runtime.store import CommandContext, EventStore, Recorded, envelope_for
 from cantiere_runtime.territory import territory_by_code
+from cantiere_runtime.unit_of_work import CommandHandler
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from .fakes import COMPLIANT, FakeReferrals, on, referral, uid, vat
+from .fakes import COMPLIANT, HANDLERS, FakeReferrals, on, referral, uid, vat
 
 CONSORTIUM = "ati-cantiere"
 
 
 async def service(engine: AsyncEngine, referrals: FakeReferrals) -> Placements:
     await migrate(engine, COMPONENT)
-    return Placements(EventStore(engine, REGISTRY), territory_by_code("bari-pilot"), CONSORTIUM, referrals)
+    store = EventStore(engine, REGISTRY)
+    commands = CommandHandler(engine, store)
+    HANDLERS.append(commands)  # closed after the test (conftest), as the service runtime closes its own
+    return Placements(store, territory_by_code("bari-pilot"), CONSORTIUM, referrals, commands)
 
 
 async def receive(engine: AsyncEngine, person: int, position: int = 1) -> None:

@@ -93,3 +93,18 @@ async def test_an_append_elsewhere_waits_for_a_transaction_that_locked_appends(e
         order.append("decision")
     await news
     assert order == ["decision", "news about the person"]
+
+
+async def test_a_load_after_a_rolled_back_append_reads_what_was_stored_instead(engine: AsyncEngine) -> None:
+    # The rolled-back event was loaded (and kept decoded) before the rollback; the event stored after it at
+    # the same version, and on SQLite at the same position, is what the next load must return.
+    store = EventStore(engine, REGISTRY)
+    async with engine.connect() as conn:
+        transaction = await conn.begin()
+        await store.append("c-1", 0, [CounterTicked(n=1)], context=context(), conn=conn)
+        assert [r.event for r in (await store.load("c-1", conn)).events] == [CounterTicked(n=1)]
+        await transaction.rollback()
+    await store.append("c-1", 0, [CounterTicked(n=2)], context=context())
+    loaded = await store.load("c-1")
+    assert [r.event for r in loaded.events] == [CounterTicked(n=2)]
+    assert (await EventStore(engine, REGISTRY).load("c-1")).events[0].metadata == loaded.events[0].metadata

@@ -19,8 +19,8 @@ from cantiere_events.codes import (
     TutorRole,
 )
 from cantiere_events.referrals import ConsentWithdrawn
-from cantiere_placements.adapters.intake import translate
 from cantiere_placements.domain import events as ev
+from cantiere_placements.domain.referral_news import candidate_event as translate
 from cantiere_placements.service_layer.publish import PersonRef, PlacementRef, for_candidate, for_placement
 
 from .factories import TODAY, uid

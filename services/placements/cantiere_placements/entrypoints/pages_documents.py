@@ -35,7 +35,9 @@ DOCUMENT_NAMES = {
 
 def placement_documents(wiring: Wiring) -> PlacementDocuments:
     """The documents' service over the wiring the JSON routes use too."""
-    return PlacementDocuments(wiring.placements.store, wiring.views.engine, wiring.vault, wiring.placements.territory)
+    return PlacementDocuments(
+        wiring.placements.store, wiring.placements.commands, wiring.vault, wiring.placements.territory
+    )
 
 
 def checked(placement_id: str) -> str:

@@ -55,7 +55,7 @@ async def render_tutor(
     forms: dict[str, Form] | None = None,
 ) -> Response:
     """The page of ``host_id``'s interns (a tutor: refused for any other host)."""
-    found = await host_interns(wiring.views.engine, wiring.vault, host_id, principal, request.app.state.clock())
+    found = await host_interns(wiring.placements.commands, wiring.vault, host_id, principal, request.app.state.clock())
     today = today_of(request)
     interns: list[dict[str, Any]] = []
     for intern in found:

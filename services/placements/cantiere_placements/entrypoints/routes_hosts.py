@@ -108,4 +108,4 @@ async def tutor_page(
 ) -> list[dict[str, Any]]:
     """The company tutor's page: its interns' role, schedule and attendance, and the first name of those who
     consent to minimal data going to the host; nothing else."""
-    return await host_interns(wiring.views.engine, wiring.vault, host_id, p, who(request, p).now)
+    return await host_interns(wiring.placements.commands, wiring.vault, host_id, p, who(request, p).now)

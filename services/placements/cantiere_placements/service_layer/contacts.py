@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cantiere_runtime.auth import Principal
-from cantiere_runtime.store import ConcurrencyError
+from cantiere_runtime.unit_of_work import UnitOfWork
 from sqlalchemy import insert
 
 from cantiere_placements.adapters.tables import personal_data_reads
@@ -32,8 +32,9 @@ async def contact_details(
         )
     requester = {"user_id": principal.user_id, "role": str(principal.role), "partner": principal.partner}
     contact = await svc.referrals.contact_details(person.municipality, person_id, requester)
-    async with svc.store.engine.begin() as conn:
-        await conn.execute(
+
+    async def audit(unit: UnitOfWork) -> None:
+        await unit.conn.execute(
             insert(personal_data_reads).values(
                 person_id=person_id,
                 user_id=principal.user_id,
@@ -45,27 +46,20 @@ async def contact_details(
                 read_at=who.now,
             )
         )
+
+    await svc.commands.run(audit)
     return contact
 
 
-WRITE_ATTEMPTS = 3
-
-
 async def keep_first_name(svc: Placements, vault: FirstNameVault, person_id: str, first_name: str, who: Who) -> None:
-    """Put the first name in the vault in the same transaction as a candidate event appended at the version
+    """Put the first name in the vault in the same unit of work as a candidate event appended at the version
     the decision saw: an erasure recorded meanwhile makes the append (and so the vault write) fail, and the
     decision taken again on the erased candidate refuses."""
-    aggregate = candidate_id(person_id)
-    for attempt in range(1, WRITE_ATTEMPTS + 1):
-        person, version = await load(svc.store, candidate_decider, aggregate)
-        events = decide(KeepFirstName(), person, today=who.today)  # refuses an erased or unknown person
-        try:
-            async with svc.store.engine.begin() as conn:
-                await svc.store.append(aggregate, version, events, context=who.context(svc.consortium), conn=conn)
-                await vault.put(conn, person_id, first_name, who.now)
-        except ConcurrencyError:
-            if attempt == WRITE_ATTEMPTS:
-                raise
-            continue
-        svc.committed()
-        return
+
+    async def work(unit: UnitOfWork) -> None:
+        person = await unit.load(candidate_decider, candidate_id(person_id))
+        events = decide(KeepFirstName(), person.state, today=who.today)  # refuses an erased or unknown person
+        unit.append(person.aggregate_id, person.version, events, context=who.context(svc.consortium))
+        await vault.put(unit.conn, person_id, first_name, who.now)
+
+    await svc.commands.run(work)

@@ -21,8 +21,8 @@ from cantiere_runtime.auth import Principal, Role
 from cantiere_runtime.errors import Forbidden, NotFound
 from cantiere_runtime.store import EventStore
 from cantiere_runtime.territory import Territory
+from cantiere_runtime.unit_of_work import CommandHandler, UnitOfWork
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cantiere_placements.adapters.tables import candidates, hosts
 from cantiere_placements.adapters.vault import FirstNameVault, Reader
@@ -31,7 +31,7 @@ from cantiere_placements.documents import render
 from cantiere_placements.domain.placement import placement_decider
 from cantiere_placements.domain.placement_state import Placement
 from cantiere_placements.service_layer.document_facts import PlacementFacts
-from cantiere_placements.service_layer.unit import ROME, placement_stream
+from cantiere_placements.service_layer.unit import ROME, placement_stream, reading
 
 STAFF = (Role.PLACEMENT_OPERATOR, Role.PLACEMENT_COORDINATOR)
 
@@ -59,7 +59,7 @@ class PlacementDocuments:
     """Gathers each document's data for a caller and renders it."""
 
     store: EventStore
-    engine: AsyncEngine
+    commands: CommandHandler  # the service's one handler: an audited read of the vault is a write
     vault: FirstNameVault
     territory: Territory
 
@@ -122,7 +122,8 @@ class PlacementDocuments:
                 "Puoi vedere solo i documenti dei tirocini della tua azienda.",
                 "You see only the documents of your own host's internships.",
             )
-        async with self.engine.connect() as conn:
+        async with reading(self.store) as view:
+            conn = view.conn
             host = (await conn.execute(select(hosts).where(hosts.c.host_id == state.host_id))).mappings().first()
             person = (
                 (await conn.execute(select(candidates).where(candidates.c.person_id == state.person_id)))
@@ -144,8 +145,11 @@ class PlacementDocuments:
         first_name = None
         if ConsentScope.MINIMAL_DATA_TO_HOST in facts.consents:
             reader = Reader(who.user_id, who.role.value, who.partner, f"document: {kind.value}")
-            async with self.engine.begin() as conn:
-                first_name = await self.vault.read(conn, facts.state.person_id, reader, now)
+
+            async def audited_read(unit: UnitOfWork) -> str | None:
+                return await self.vault.read(unit.conn, facts.state.person_id, reader, now)
+
+            first_name = await self.commands.run(audited_read)
         return d.Intern(first_name, facts.person["referral_id"])
 
 

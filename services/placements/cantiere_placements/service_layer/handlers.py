@@ -1,17 +1,21 @@
-"""The placements application service: load, decide, append with public events, for every command."""
+"""The placements application service: every command a unit of work run by the service's one command handler.
+
+Each loads its aggregates with their versions, decides, and queues events with the public events they publish;
+the handler (``cantiere_runtime.unit_of_work``) writes them in one transaction, decides again when an aggregate
+moved on meanwhile (the intake's news about a candidate, another operator) and tells the relay after the commit.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from cantiere_events.codes import ConsentScope
 from cantiere_runtime.errors import Forbidden
 from cantiere_runtime.rules import RuleSet, rule_set
-from cantiere_runtime.store import ConcurrencyError, EventStore
+from cantiere_runtime.store import EventStore
 from cantiere_runtime.territory import Territory, TerritoryError
-from sqlalchemy.ext.asyncio import AsyncConnection
+from cantiere_runtime.unit_of_work import CommandHandler, UnitOfWork
 
 from cantiere_placements.adapters.referrals_gateway import ReferralsGateway
 from cantiere_placements.domain import candidate as cand
@@ -24,25 +28,23 @@ from cantiere_placements.domain.placement_state import Placement
 from cantiere_placements.domain.project_review import ReturnTrainingProject
 from cantiere_placements.domain.running import CalculateAllowance, ExtendInternship, ResumeInternship
 from cantiere_placements.service_layer.publish import PersonRef, PlacementRef, for_candidate, for_host, for_placement
-from cantiere_placements.service_layer.unit import Who, candidate_id, host_stream, load, placement_stream, wrap_all
+from cantiere_placements.service_layer.unit import Who, candidate_id, host_stream, placement_stream, wrap_all
 
-CONFLICT_ATTEMPTS = 5  # decide again on news appended meanwhile, this many times at most
 ENDS_A_PLACE = (ev.PlacementRejected, ev.InternshipInterrupted, ev.InternshipCompleted)
-
-
-def _nothing() -> None:
-    return None
 
 
 @dataclass
 class Placements:
-    """Every command of the placements service, as one object the API and consumers call."""
+    """Every command of the placements service, as one object the API and consumers call.
+
+    ``store`` is for reads; every write goes through ``commands``, the service runtime's one handler.
+    """
 
     store: EventStore
     territory: Territory
     consortium: str
     referrals: ReferralsGateway
-    committed: Callable[[], None] = _nothing
+    commands: CommandHandler
 
     async def candidate(self, person_id: str, command: cand.Command, who: Who) -> cand.Candidate:
         """Run a command on a candidate.
@@ -51,75 +53,70 @@ class Placements:
         tokens): when it did so since the candidate was loaded, the command is decided again on the news, so the
         operator sees a refusal only when the command no longer holds, never a conflict nobody caused.
         """
-        aggregate = candidate_id(person_id)
-        for attempt in range(1, CONFLICT_ATTEMPTS + 1):
-            state, version = await load(self.store, cand.candidate_decider, aggregate)
-            events = cand.decide(command, state, today=who.today)
-            new = cand.candidate_decider.fold(events, state)
+
+        async def work(unit: UnitOfWork) -> cand.Candidate:
+            file = await unit.load(cand.candidate_decider, candidate_id(person_id))
+            events = cand.decide(command, file.state, today=who.today)
+            new = cand.candidate_decider.fold(events, file.state)
             ref = person_ref(new, who)
             publics = [p for e in events for p in for_candidate(e, ref)]
             ctx = who.context(self.consortium)
-            wrapped = wrap_all(publics, aggregate, version + 1, ctx, ref.municipality)
-            try:
-                await self.store.append(aggregate, version, events, wrapped, context=ctx)
-            except ConcurrencyError:
-                if attempt == CONFLICT_ATTEMPTS:
-                    raise
-                continue
-            self.committed()
+            wrapped = wrap_all(publics, file.aggregate_id, file.version + 1, ctx, ref.municipality)
+            unit.append(file.aggregate_id, file.version, events, wrapped, context=ctx)
+            assert new is not None
             return new
-        raise AssertionError("unreachable: the last attempt returns or raises")  # pragma: no cover
+
+        return await self.commands.run(work)
 
     async def host(self, host_id: str, command: hst.Command, who: Who) -> hst.Host:
         """Run a command on a host (registration, tutors, suspension)."""
-        aggregate = host_stream(host_id)
-        state, version = await load(self.store, hst.host_decider, aggregate)
-        events = hst.decide(command, state, today=who.today)
-        publics = [p for e in events for p in for_host(e, host_id, who.today)]
-        ctx = who.context(self.consortium)
-        await self.store.append(
-            aggregate, version, events, wrap_all(publics, aggregate, version + 1, ctx, self.consortium), context=ctx
-        )
-        self.committed()
-        new = hst.host_decider.fold(events, state)
-        assert new is not None
-        return new
+
+        async def work(unit: UnitOfWork) -> hst.Host:
+            file = await unit.load(hst.host_decider, host_stream(host_id))
+            events = hst.decide(command, file.state, today=who.today)
+            publics = [p for e in events for p in for_host(e, host_id, who.today)]
+            ctx = who.context(self.consortium)
+            wrapped = wrap_all(publics, file.aggregate_id, file.version + 1, ctx, self.consortium)
+            unit.append(file.aggregate_id, file.version, events, wrapped, context=ctx)
+            new = hst.host_decider.fold(events, file.state)
+            assert new is not None
+            return new
+
+        return await self.commands.run(work)
 
     async def placement(self, placement_id: str, command: plc.Command, who: Who) -> Placement:
-        """Run a command on a placement; a placement that ends frees its place at the host."""
-        aggregate = placement_stream(placement_id)
-        state, version = await load(self.store, plc.placement_decider, aggregate)
-        if state is None:
-            raise NotFound("Questo inserimento non esiste.", "There is no such placement.")
-        person, _ = await load(self.store, cand.candidate_decider, candidate_id(state.person_id))
-        if isinstance(command, ValidateTrainingProject | ReturnTrainingProject):
-            _shared_with_employment_centre(person)
-        host, host_version = await load(self.store, hst.host_decider, host_stream(state.host_id))
-        events = plc.decide(
-            command,
-            state,
-            today=who.today,
-            rules=self._rules_for(command, state),
-            host_tutors=host.tutors,
-            follow_up_months=tuple(self.territory.follow_up_after_months),
-        )
-        new = plc.placement_decider.fold(events, state)
-        ref = placement_ref(new, person, host, who)
-        publics = [p for e in events for p in for_placement(e, ref)]
-        ctx = who.context(self.consortium)
-        async with self.store.engine.begin() as conn:
-            envelopes = wrap_all(publics, aggregate, version + 1, ctx, state.municipality)
-            await self.store.append(aggregate, version, events, envelopes, context=ctx, conn=conn)
-            if any(isinstance(e, ENDS_A_PLACE) for e in events):
-                await self._release(host, host_version, placement_id, who, conn)
-        self.committed()
-        return new
+        """Run a command on a placement; a placement that ends frees its place at the host (in the same unit)."""
 
-    async def _release(self, host: hst.Host, version: int, placement_id: str, who: Who, conn: AsyncConnection) -> None:
-        released = hst.decide(hst.ReleasePlace(placement_id), host, today=who.today)
-        await self.store.append(
-            host_stream(host.host_id), version, released, context=who.context(self.consortium), conn=conn
-        )
+        async def work(unit: UnitOfWork) -> Placement:
+            file = await unit.load(plc.placement_decider, placement_stream(placement_id))
+            state = file.state
+            if state is None:
+                raise NotFound("Questo inserimento non esiste.", "There is no such placement.")
+            person = (await unit.load(cand.candidate_decider, candidate_id(state.person_id))).state
+            if isinstance(command, ValidateTrainingProject | ReturnTrainingProject):
+                _shared_with_employment_centre(person)
+            host = await unit.load(hst.host_decider, host_stream(state.host_id))
+            events = plc.decide(
+                command,
+                state,
+                today=who.today,
+                rules=self._rules_for(command, state),
+                host_tutors=host.state.tutors,
+                follow_up_months=tuple(self.territory.follow_up_after_months),
+            )
+            new = plc.placement_decider.fold(events, state)
+            ref = placement_ref(new, person, host.state, who)
+            publics = [p for e in events for p in for_placement(e, ref)]
+            ctx = who.context(self.consortium)
+            envelopes = wrap_all(publics, file.aggregate_id, file.version + 1, ctx, state.municipality)
+            unit.append(file.aggregate_id, file.version, events, envelopes, context=ctx)
+            if any(isinstance(e, ENDS_A_PLACE) for e in events):
+                released = hst.decide(hst.ReleasePlace(placement_id), host.state, today=who.today)
+                unit.append(host.aggregate_id, host.version, released, context=ctx)
+            assert new is not None
+            return new
+
+        return await self.commands.run(work)
 
     def _rules_for(self, command: Any, state: Placement) -> RuleSet | None:
         # A project follows the rule set in force on its start date; later steps keep that rule set.

@@ -6,15 +6,14 @@ the same host are decided one after the other against the same occupants.
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from dataclasses import dataclass
+from functools import partial
 
 from cantiere_events import placements as pub
 from cantiere_events import uuid7
 from cantiere_events.codes import PlacementRefusalCheck
 from cantiere_events.common import HourWindow
-from cantiere_runtime.store import EventStore
-from sqlalchemy.ext.asyncio import AsyncConnection
+from cantiere_runtime.unit_of_work import Aggregate, UnitOfWork
 
 from cantiere_placements.adapters.identity_tokens import tokens_by_person
 from cantiere_placements.domain import events as ev
@@ -28,7 +27,7 @@ from cantiere_placements.domain.same_person import same_person_as
 from cantiere_placements.domain.values import Clearance
 from cantiere_placements.service_layer.handlers import Placements, person_ref
 from cantiere_placements.service_layer.publish import PlacementRef, for_placement
-from cantiere_placements.service_layer.unit import Who, candidate_id, host_stream, load, placement_stream, wrap_all
+from cantiere_placements.service_layer.unit import Who, candidate_id, host_stream, placement_stream, reading, wrap_all
 
 CLEARANCE_ATTEMPTS = 3  # questions to the municipality before a moving host is refused
 
@@ -41,12 +40,12 @@ class Proposal:
     refused: PlacementRefusalCheck | None
 
 
-async def safety_of(store: EventStore, person: Candidate, conn: AsyncConnection | None = None) -> PersonSafety:
+async def safety_of(view: UnitOfWork, person: Candidate) -> PersonSafety:
     """What matching needs of a candidate, with the keep-apart links of every referral of the same person."""
     return PersonSafety(
         person.person_id,
         person.own_token,
-        await _links_of_one_person(store, person.person_id, person.keep_apart_tokens, conn),
+        await _links_of_one_person(view, person.person_id, person.keep_apart_tokens),
         person.excluded_municipalities,
         person.excluded_hosts,
         person.max_hours_per_week,
@@ -55,16 +54,13 @@ async def safety_of(store: EventStore, person: Candidate, conn: AsyncConnection 
     )
 
 
-async def _links_of_one_person(
-    store: EventStore, person_id: str, links: tuple[str, ...], conn: AsyncConnection | None
-) -> tuple[str, ...]:
+async def _links_of_one_person(view: UnitOfWork, person_id: str, links: tuple[str, ...]) -> tuple[str, ...]:
     """A candidate's links joined with those of the other referrals of the same person (same tokens)."""
-    async with store.engine.connect() if conn is None else nullcontext(conn) as c:
-        others = same_person_as(person_id, await tokens_by_person(c))
-        merged = list(links)
-        for other_id in sorted(others):
-            other, _ = await load(store, candidate_decider, candidate_id(other_id), c)
-            merged += other.keep_apart_tokens if other else ()
+    others = same_person_as(person_id, await tokens_by_person(view.conn))
+    merged = list(links)
+    for other_id in sorted(others):
+        other = (await view.load(candidate_decider, candidate_id(other_id))).state
+        merged += other.keep_apart_tokens if other else ()
     return tuple(dict.fromkeys(merged))
 
 
@@ -83,13 +79,14 @@ async def propose_placement(
     it is asked again; on the last attempt the reservation refuses (fail closed). An erasure or a withdrawn
     consent that arrives meanwhile stops the proposal, as it would have before the question.
     """
-    person = await _placeable(svc.store, person_id)
-    host, _ = await load(svc.store, hst.host_decider, host_stream(host_id))
-    if host is None:
-        raise NotFound("Questa azienda non esiste.", "There is no such host.")
-    safety = await safety_of(svc.store, person)
+    async with reading(svc.store) as view:
+        person = await _placeable(view, person_id)
+        host = (await view.load(hst.host_decider, host_stream(host_id))).state
+        if host is None:
+            raise NotFound("Questa azienda non esiste.", "There is no such host.")
+        safety = await safety_of(view, person)
+        occupants: list[Occupant] = await current_occupants(view, host)
     rules = svc.territory.rule_set_on(who.today)
-    occupants: list[Occupant] = await current_occupants(svc.store, host)
     for attempt in range(1, CLEARANCE_ATTEMPTS + 1):
         clearance, cleared = Clearance.NO_ANSWER, frozenset[str]()
         if local_checks(safety, host.facts, occupants, hours_per_week, rules, schedule) is None:
@@ -97,34 +94,66 @@ async def propose_placement(
             clearance = await svc.referrals.clearance(
                 person.municipality, person_id, host.vat_number, host.site_municipality, sorted(cleared)
             )
-        async with svc.store.engine.begin() as conn:
-            # Decide again on the person and the host as they are inside this transaction (the append fails if
-            # the host moved): news about the person may have arrived while the municipality answered. No
-            # other append (the intake's news about the person or the occupants) commits until this one does.
-            await svc.store.lock_appends(conn)
-            person = await _placeable(svc.store, person_id, conn)
-            asked_about, safety = safety, await safety_of(svc.store, person, conn)
-            host, version = await load(svc.store, hst.host_decider, host_stream(host_id), conn)
-            if host is None:
-                raise NotFound("Questa azienda non esiste.", "There is no such host.")
-            fresh = tuple(await current_occupants(svc.store, host, conn))
-            now_there = hst.occupants_now(host, fresh)
-            arrived = clearance is Clearance.YES and not hst.cleared_for(now_there, cleared)
-            if (arrived or safety != asked_about) and attempt < CLEARANCE_ATTEMPTS:
-                occupants = now_there  # someone arrived, or the person changed, after the question: ask again
-                continue
-            if safety != asked_about:
-                clearance = Clearance.NO_ANSWER  # fail closed: the answer was about the person as they were
-            command = hst.ReservePlace(str(uuid7()), safety, hours_per_week, clearance, fresh, schedule, cleared)
-            refused = await _record(svc, person, host, version, command, who, conn)
-        svc.committed()
-        return Proposal(command.placement_id, refused)
+        asked = _Asked(person_id, host_id, hours_per_week, schedule, safety, clearance, cleared)
+        decided = await svc.commands.run(partial(_reserve, svc, asked, who, last=attempt == CLEARANCE_ATTEMPTS))
+        if isinstance(decided, Proposal):
+            return decided
+        person, safety, host, occupants = decided.person, decided.safety, decided.host, decided.occupants
     raise AssertionError("unreachable: the last attempt always decides")  # pragma: no cover
 
 
-async def _placeable(store: EventStore, person_id: str, conn: AsyncConnection | None = None) -> Candidate:
-    """The candidate as stored now (in the caller's transaction, if given), who may be placed, or a DomainError."""
-    person, _ = await load(store, candidate_decider, candidate_id(person_id), conn)
+@dataclass(frozen=True)
+class _Asked:
+    """A proposal as the municipality was asked about it, and its answer."""
+
+    person_id: str
+    host_id: str
+    hours_per_week: int
+    schedule: tuple[HourWindow, ...]
+    safety: PersonSafety  # the person as they were when asked
+    clearance: Clearance
+    cleared: frozenset[str]  # the tokens of the people at the host it was told about
+
+
+@dataclass(frozen=True)
+class _AskAgain:
+    """Someone arrived at the host, or the person changed, after the question: the facts to ask about now."""
+
+    person: Candidate
+    safety: PersonSafety
+    host: hst.Host
+    occupants: list[Occupant]
+
+
+async def _reserve(svc: Placements, asked: _Asked, who: Who, unit: UnitOfWork, *, last: bool) -> Proposal | _AskAgain:
+    """Decide the reservation on the person and the host as they are inside this unit of work.
+
+    News about the person may have arrived while the municipality answered; the append fails (and the unit is
+    decided again) if the host moved. No other append (the intake's news about the person or the occupants)
+    commits until this one does.
+    """
+    await svc.store.lock_appends(unit.conn)
+    person = await _placeable(unit, asked.person_id)
+    safety = await safety_of(unit, person)
+    host = await unit.load(hst.host_decider, host_stream(asked.host_id))
+    if host.state is None:
+        raise NotFound("Questa azienda non esiste.", "There is no such host.")
+    fresh = tuple(await current_occupants(unit, host.state))
+    now_there = hst.occupants_now(host.state, fresh)
+    arrived = asked.clearance is Clearance.YES and not hst.cleared_for(now_there, asked.cleared)
+    if (arrived or safety != asked.safety) and not last:
+        return _AskAgain(person, safety, host.state, now_there)
+    # Fail closed: an answer about the person as they were does not cover who they are now.
+    clearance = asked.clearance if safety == asked.safety else Clearance.NO_ANSWER
+    command = hst.ReservePlace(
+        str(uuid7()), safety, asked.hours_per_week, clearance, fresh, asked.schedule, asked.cleared
+    )
+    return Proposal(command.placement_id, _record(svc, unit, person, host, command, who))
+
+
+async def _placeable(view: UnitOfWork, person_id: str) -> Candidate:
+    """The candidate as the view sees them, who may be placed, or a DomainError."""
+    person = (await view.load(candidate_decider, candidate_id(person_id))).state
     if person is None:
         raise NotFound(
             "Per questa persona non è arrivata nessuna segnalazione.", "No referral has arrived for this person."
@@ -138,20 +167,20 @@ async def _placeable(store: EventStore, person_id: str, conn: AsyncConnection | 
     return person
 
 
-async def _record(
+def _record(
     svc: Placements,
+    unit: UnitOfWork,
     person: Candidate,
-    host: hst.Host,
-    version: int,
+    file: Aggregate[hst.Host],
     command: hst.ReservePlace,
     who: Who,
-    conn: AsyncConnection,
 ) -> PlacementRefusalCheck | None:
-    """Reserve (or refuse) the place, open the placement, queue the public events: in the caller's transaction."""
+    """Reserve (or refuse) the place, open the placement, queue the public events: in the caller's unit of work."""
     rules = svc.territory.rule_set_on(who.today)
+    host = file.state
     events = hst.decide(command, host, today=who.today, rules=rules)
     ctx = who.context(svc.consortium)
-    await svc.store.append(host_stream(host.host_id), version, events, context=ctx, conn=conn)
+    unit.append(file.aggregate_id, file.version, events, context=ctx)
     refused = next((e.check for e in events if isinstance(e, ev.HostPlaceRefused)), None)
     placement_id, hours_per_week, clearance = command.placement_id, command.hours_per_week, command.clearance
     opened = [] if refused else _open(person, host, placement_id, hours_per_week, who)
@@ -175,20 +204,20 @@ async def _record(
     publics.extend(p for e in opened for p in for_placement(e, ref))  # type: ignore[misc]
     stream = placement_stream(placement_id)
     envelopes = wrap_all(publics, stream, 1, ctx, person.municipality)
-    await svc.store.append(stream, 0, opened, envelopes, context=ctx, conn=conn)
+    unit.append(stream, 0, opened, envelopes, context=ctx)
     return refused
 
 
-async def current_occupants(store: EventStore, host: hst.Host, conn: AsyncConnection | None = None) -> list[Occupant]:
+async def current_occupants(view: UnitOfWork, host: hst.Host) -> list[Occupant]:
     """The host's occupants with their current tokens, read from their candidate records (links joined with
     those of the other referrals of the same person)."""
     found = []
     for held in host.occupants.values():
-        person, _ = await load(store, candidate_decider, candidate_id(held.person_id), conn)
+        person = (await view.load(candidate_decider, candidate_id(held.person_id))).state
         if person is None:
             found.append(held)
             continue
-        safety = await safety_of(store, person, conn)
+        safety = await safety_of(view, person)
         found.append(
             Occupant(held.placement_id, held.person_id, safety.own_token, safety.keep_apart_tokens, safety.aliases)
         )

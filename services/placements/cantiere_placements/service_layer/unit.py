@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from cantiere_events import Actor, Envelope, Event, Producer
+from cantiere_runtime.db import READ_ONLY
 from cantiere_runtime.decider import Decider
 from cantiere_runtime.store import CommandContext, EventStore, envelope_for
-from sqlalchemy.ext.asyncio import AsyncConnection
+from cantiere_runtime.unit_of_work import UnitOfWork
 
 ROME = ZoneInfo("Europe/Rome")
 
@@ -48,12 +50,23 @@ def placement_stream(placement_id: str) -> str:
     return f"placement-{placement_id}"
 
 
-async def load(
-    store: EventStore, decider: Decider[Any, Any, Event], aggregate_id: str, conn: AsyncConnection | None = None
-) -> tuple[Any, int]:
-    """An aggregate's current state and version."""
-    loaded = await store.load(aggregate_id, conn)
+async def load(store: EventStore, decider: Decider[Any, Any, Event], aggregate_id: str) -> tuple[Any, int]:
+    """An aggregate's current state and version, read on its own (commands load through their unit of work)."""
+    loaded = await store.load(aggregate_id)
     return decider.fold([r.event for r in loaded.events]), loaded.version
+
+
+@asynccontextmanager
+async def reading(store: EventStore) -> AsyncIterator[UnitOfWork]:
+    """A view of the store for reads outside any command: one read-only connection (on SQLite it never takes
+    the write lock), never flushed.
+
+    Read helpers take a unit of work as their view, so the same helper reads inside a command's transaction
+    (the command's unit) or outside it (this one), and no connection is passed from hand to hand.
+    """
+    async with store.engine.connect() as conn:
+        await conn.execution_options(**READ_ONLY)
+        yield UnitOfWork(store, conn)
 
 
 def wrap_all(
