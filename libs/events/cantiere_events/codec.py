@@ -37,6 +37,8 @@ _EXTENSIONS = {
 }
 _REQUIRED = ("ce-id", "ce-source", "ce-time", "ce-schemaversion", "ce-partner", "ce-producer", "ce-audience",
              "ce-aggregateid", "ce-aggregateversion", "ce-correlationid")  # fmt: skip
+_REQUIRED_SET = frozenset(_REQUIRED)
+_EXTENSION_HEADERS = tuple((f"ce-{attr}", field) for attr, field in _EXTENSIONS.items())
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +97,8 @@ def decode(data: bytes, headers: Mapping[str, str] | None, registry: EventRegist
         raise InvalidEnvelope("header ce-type is missing")
     event_type = h["ce-type"]
     model = registry.model(event_type)  # UnknownEventType first: it is the most useful message
-    missing = [name for name in _REQUIRED if name not in h]
-    if missing:
+    if not _REQUIRED_SET.issubset(h):
+        missing = [name for name in _REQUIRED if name not in h]
         raise InvalidEnvelope(f"{event_type}: header{'s' if len(missing) > 1 else ''} {', '.join(missing)} missing")
     raw_version = h["ce-schemaversion"]
     if not raw_version.isdigit():
@@ -105,7 +107,7 @@ def decode(data: bytes, headers: Mapping[str, str] | None, registry: EventRegist
     actor = None
     if "ce-actorid" in h:
         actor = {"user_id": h["ce-actorid"], "role": h.get("ce-actorrole", "")}
-    fields = {field: h.get(f"ce-{attr}") for attr, field in _EXTENSIONS.items()}
+    fields = {field: h.get(header) for header, field in _EXTENSION_HEADERS}
     try:
         event_id = uuid.UUID(h["ce-id"])
     except ValueError:

@@ -118,8 +118,17 @@ class EventRegistry:
         return data
 
     def load(self, event_type: str, version: int, data: Mapping[str, Any] | bytes | str) -> Event:
-        """Build the current model of an event from a stored or received payload of any known version."""
+        """Build the current model of an event from a stored or received payload of any known version.
+
+        A payload of the current version, as JSON text, is validated straight from the text (one pass, no
+        intermediate dict); if that fails, the general path below runs and says what is wrong.
+        """
         model = self.model(event_type)
+        if isinstance(data, (bytes, str)) and version == model.event_version and type(version) is int:
+            try:
+                return model.model_validate_json(data)
+            except ValidationError:
+                pass  # the general path gives the precise error (not JSON, not an object, which field)
         if isinstance(data, (bytes, str)):
             try:
                 data = json.loads(data)

@@ -13,11 +13,21 @@ from cantiere_events import ContractError, EventRegistry, decode
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.client import JetStreamContext
 from nats.js.errors import NotFoundError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cantiere_runtime.metrics import DEAD_LETTERS
-from cantiere_runtime.projector import Checkpoints, Progress, Projection, applied, apply_once, bound_to, reset
+from cantiere_runtime.projector import (
+    Checkpoints,
+    Progress,
+    Projection,
+    applied,
+    apply_all,
+    apply_once,
+    bound_to,
+    reset,
+)
 from cantiere_runtime.store import Recorded
 
 log = structlog.get_logger("cantiere.projector")
@@ -69,7 +79,7 @@ class StreamProjector:
     subjects: Sequence[str]
     durable: str
     max_deliver: int = 5
-    batch_size: int = 200
+    batch_size: int = 1000  # messages fetched, applied in one transaction with one checkpoint, then acked
     ack_wait: float = 30.0
     fetch_timeout: float = 1.0
     retry_delay: float = 0.05
@@ -151,27 +161,49 @@ class StreamProjector:
                 await sub.unsubscribe()
 
     async def catch_up(self, progress: Progress | None = None) -> int:
-        """Apply everything pending now, then return how many messages were handled."""
+        """Apply everything pending now, then return how many messages were handled.
+
+        While one batch is applied, the next is already being fetched (at most two batches are out:
+        the consumer's ``max_ack_pending``), and batches are applied strictly in the order fetched. The
+        consumer is asked how much is pending only at the start and when a batch suggests the end (its
+        last message says nothing is pending behind it, or nothing came), after that batch's acks.
+        """
         await self._ensure_consumer()
         sub = await self.js.pull_subscribe_bind(self.durable, self.stream)
         info = await self.js.consumer_info(self.stream, self.durable)
         total = info.num_pending + info.num_ack_pending
         handled = 0
+        next_batch = asyncio.ensure_future(self._fetch(sub)) if total else None
         try:
-            while True:
-                info = await self.js.consumer_info(self.stream, self.durable)
-                if info.num_pending == 0 and info.num_ack_pending == 0:
-                    break
-                try:
-                    msgs = await sub.fetch(self.batch_size, timeout=self.fetch_timeout)
-                except TimeoutError:
-                    continue
-                handled += await self.handle(msgs)
-                if progress:
-                    progress(handled, total)
+            while next_batch is not None:
+                msgs = await next_batch
+                next_batch = None
+                more = bool(msgs) and msgs[-1].metadata.num_pending > 0
+                if more:
+                    next_batch = asyncio.ensure_future(self._fetch(sub))
+                if msgs:
+                    handled += await self.handle(msgs)
+                    if progress:
+                        progress(handled, total)
+                if not more and await self._pending():
+                    next_batch = asyncio.ensure_future(self._fetch(sub))
         finally:
+            if next_batch is not None:
+                next_batch.cancel()
+                with contextlib.suppress(BaseException):
+                    await next_batch
             await sub.unsubscribe()
         return handled
+
+    async def _fetch(self, sub: JetStreamContext.PullSubscription) -> list[Msg]:
+        try:
+            return await sub.fetch(self.batch_size, timeout=self.fetch_timeout)
+        except TimeoutError:
+            return []
+
+    async def _pending(self) -> bool:
+        info = await self.js.consumer_info(self.stream, self.durable)
+        return info.num_pending > 0 or info.num_ack_pending > 0
 
     async def rebuild(self, progress: Progress | None = None) -> int:
         """Drop the projection and replay its subjects from the start of the stream (stop ``run`` first)."""
@@ -184,24 +216,23 @@ class StreamProjector:
         return await self.catch_up(progress)
 
     async def handle(self, msgs: Sequence[Msg], stop: asyncio.Event | None = None) -> int:
-        """Apply a fetched batch in one transaction; on a failure, fall back to one message at a time."""
-        before = self.applied
+        """Apply a fetched batch in one transaction with one checkpoint, commit, then ack every message.
+
+        Messages at or below the stored checkpoint (read inside the transaction) are acked and skipped
+        without being decoded. On any failure (decoding, applying, committing) nothing of the batch is
+        kept, and the batch is applied again one message at a time, where retries, dead letters and
+        fail-closed stops happen.
+        """
         try:
             async with self.engine.begin() as conn:
                 checkpoint = await Checkpoints(self.engine).get(self.projection.name, conn)
-                for msg in msgs:
-                    seq = msg.metadata.sequence.stream
-                    if seq > checkpoint:
-                        recorded = recorded_from(msg, self.registry)
-                        with bound_to(recorded):
-                            await self.projection.apply(conn, recorded)
-                            applied(self.projection.name, recorded)
-                        checkpoint = seq
-                        self.applied += 1
-                await Checkpoints.set(conn, self.projection.name, checkpoint)
+                fresh = [recorded_from(msg, self.registry) for msg in msgs if msg.metadata.sequence.stream > checkpoint]
+                await apply_all(conn, self.projection, fresh)
+                await Checkpoints.set(conn, self.projection.name, fresh[-1].position if fresh else checkpoint)
         except Exception:
             return await self._one_by_one(msgs, stop)
-        if self.applied > before:
+        self.applied += len(fresh)
+        if fresh:
             self.committed()
         self.blocked_at = None
         for msg in msgs:
