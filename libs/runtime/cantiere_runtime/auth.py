@@ -6,7 +6,7 @@ Tokens are verified against the OpenID Connect issuers the service trusts (ident
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -61,10 +61,10 @@ def served_partners(app: Any) -> frozenset[str]:
     return partners or frozenset({app.state.partner})
 
 
-def require(*roles: Role, same_partner: bool = True) -> Callable[..., Principal]:
+def require(*roles: Role, same_partner: bool = True) -> Callable[..., Awaitable[Principal]]:
     """FastAPI dependency factory: the caller must hold one of ``roles`` (and belong to this service's partner)."""
 
-    def check(request: Request, principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    async def check(request: Request, principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
         if principal.role not in roles:
             raise Forbidden("Il tuo ruolo non consente questa operazione.", "Your role does not allow this operation.")
         if same_partner and principal.partner not in served_partners(request.app):

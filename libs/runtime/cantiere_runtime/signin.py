@@ -7,7 +7,7 @@ authorization-code flow with PKCE against the partner's issuer), kept (signed co
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, FastAPI, Request
@@ -41,10 +41,15 @@ def page_principal(request: Request) -> Principal:
     return principal
 
 
-def require_page(*roles: Role, same_partner: bool = True) -> Callable[..., Principal]:
+async def signed_in(request: Request) -> Principal:
+    """``page_principal`` as an asynchronous dependency: FastAPI runs a plain function's in a worker thread."""
+    return page_principal(request)
+
+
+def require_page(*roles: Role, same_partner: bool = True) -> Callable[..., Awaitable[Principal]]:
     """FastAPI dependency factory for pages: like ``auth.require``, with the principal taken from the session."""
 
-    def check(request: Request, principal: Annotated[Principal, Depends(page_principal)]) -> Principal:
+    async def check(request: Request, principal: Annotated[Principal, Depends(signed_in)]) -> Principal:
         if principal.role not in roles:
             raise Forbidden("Il tuo ruolo non consente questa pagina.", "Your role does not allow this page.")
         if same_partner and principal.partner not in served_partners(request.app):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -26,11 +26,11 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def allow(*roles: Role) -> Callable[..., Principal]:
+def allow(*roles: Role) -> Callable[..., Awaitable[Principal]]:
     """The caller must hold one of ``roles``: employment officers of the territory's employment centre, others
     of the consortium; a company tutor must carry its host."""
 
-    def check(request: Request, principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    async def check(request: Request, principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
         if principal.role not in roles:
             raise Forbidden("Il tuo ruolo non consente questa operazione.", "Your role does not allow this operation.")
         wiring: Wiring = request.app.state.wiring
@@ -61,7 +61,7 @@ async def safety_intake_flowing(request: Request) -> None:
         )
 
 
-def service(request: Request) -> Placements:
+async def service(request: Request) -> Placements:
     """The command handlers."""
     wiring: Wiring = request.app.state.wiring
     return wiring.placements

@@ -8,14 +8,14 @@ API checks it. Candidates appear by a short pseudonymous id only: never a name, 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
 from cantiere_runtime.auth import Principal, Role
 from cantiere_runtime.errors import Forbidden
-from cantiere_runtime.signin import page_principal
+from cantiere_runtime.signin import signed_in
 from cantiere_web import N_, Brand, Pages, install_pages, page_router
 from cantiere_web.pages import NavItem
 from fastapi import Depends, FastAPI, Request
@@ -54,11 +54,11 @@ INTERN_STATUSES = {"agreed": N_("In avvio"), "running": N_("In corso"), "suspend
 router = page_router()
 
 
-def page_allow(*roles: Role) -> Callable[..., Principal]:
+def page_allow(*roles: Role) -> Callable[..., Awaitable[Principal]]:
     """Like the API's ``allow``, with the principal from the browser session: employment officers of the
     territory's employment centre, everyone else of the consortium."""
 
-    def check(request: Request, principal: Annotated[Principal, Depends(page_principal)]) -> Principal:
+    async def check(request: Request, principal: Annotated[Principal, Depends(signed_in)]) -> Principal:
         if principal.role not in roles:
             raise Forbidden("Il tuo ruolo non consente questa pagina.", "Your role does not allow this page.")
         if principal.partner not in _partners_for(request, principal.role):

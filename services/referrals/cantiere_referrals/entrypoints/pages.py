@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated
 
 from cantiere_runtime.auth import Principal, Role
-from cantiere_runtime.signin import page_principal, require_page
+from cantiere_runtime.signin import page_principal, require_page, signed_in
 from cantiere_runtime.territory import Territory, TerritoryError, load_territory, territory_by_code
 from cantiere_web import N_, Brand, Pages, install_pages
 from cantiere_web.pages import NavItem
@@ -44,7 +44,7 @@ class PageSettings:
     retention_explicit: bool
 
 
-def services(request: Request, principal: Annotated[Principal, Depends(page_principal)]) -> Referrals:
+async def services(request: Request, principal: Annotated[Principal, Depends(signed_in)]) -> Referrals:
     """The service layer the JSON routes use too, of the signed-in person's own municipality."""
     return referrals_of(request, principal.partner)
 

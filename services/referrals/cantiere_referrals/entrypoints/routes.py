@@ -37,7 +37,7 @@ def referrals_of(request: Request, partner: str) -> Referrals:
     return found
 
 
-def _referrals(request: Request, principal: Annotated[Principal, Depends(current_principal)]) -> Referrals:
+async def _referrals(request: Request, principal: Annotated[Principal, Depends(current_principal)]) -> Referrals:
     return referrals_of(request, principal.partner)
 
 
