@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,6 +26,23 @@ from cantiere_runtime.stream_projector import StreamProjector
 from cantiere_runtime.unit_of_work import CommandHandler
 
 log = structlog.get_logger("cantiere.service")
+
+
+YOUNG_OBJECTS = 10_000  # allocations between two collections of the youngest generation (Python's default: 700)
+
+
+def settle_heap() -> None:
+    """Keep the garbage collector's pauses out of the requests of a service process (call it before serving).
+
+    What the process built so far (modules, models, the app: a few hundred thousand objects that live as long
+    as the process) is moved out of the collector's sight, so a full collection no longer walks it:
+    measured at 100 referrals/s, full collections took 80-250 ms each, every second or so, and made the
+    slowest answers. Young collections run less often too; what they collect is the same.
+    """
+    gc.collect()
+    gc.freeze()
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(YOUNG_OBJECTS, middle, old)
 
 
 @dataclass

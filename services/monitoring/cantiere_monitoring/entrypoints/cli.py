@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 import uvicorn
 from cantiere_runtime.backup_cli import add_database_commands
+from cantiere_runtime.service import settle_heap
 
 from cantiere_monitoring.bootstrap import load_settings
 
@@ -22,9 +23,9 @@ def serve() -> None:
     from cantiere_monitoring.entrypoints.api import create_app
 
     settings = load_settings()
-    uvicorn.run(
-        create_app(settings), host=settings.http_host, port=settings.http_port, log_config=None, access_log=False
-    )
+    served = create_app(settings)
+    settle_heap()
+    uvicorn.run(served, host=settings.http_host, port=settings.http_port, log_config=None, access_log=False)
 
 
 @app.command()

@@ -9,6 +9,7 @@ import typer
 import uvicorn
 from cantiere_runtime.backup_cli import add_database_commands
 from cantiere_runtime.cli_support import rebuild_projections
+from cantiere_runtime.service import settle_heap
 from cantiere_runtime.vault_cli import VaultTarget, migrated_engine, vault_app
 
 from cantiere_placements.bootstrap import build_runtime, load_settings, view_projections
@@ -22,9 +23,9 @@ def serve() -> None:
     from cantiere_placements.entrypoints.api import create_app
 
     settings = load_settings()
-    uvicorn.run(
-        create_app(settings), host=settings.http_host, port=settings.http_port, log_config=None, access_log=False
-    )
+    served = create_app(settings)
+    settle_heap()
+    uvicorn.run(served, host=settings.http_host, port=settings.http_port, log_config=None, access_log=False)
 
 
 @app.command()
