@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -16,7 +17,7 @@ from cantiere_runtime.bus import STREAMS, declare_streams
 from cantiere_runtime.db import create_engine
 from cantiere_runtime.migrate import migrate
 from cantiere_runtime.nats_server import NatsServer
-from nats.js.errors import NotFoundError
+from nats.js.errors import NotFoundError, ServerError
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -109,7 +110,16 @@ async def fresh_streams(url: str) -> None:
             await js.delete_stream(spec.name)
         except NotFoundError:
             pass
-    await declare_streams(js)
+    # The server removes a deleted stream's files after answering; a stream created again at once under the
+    # same name may meet them ("error creating store for stream", seen once in a thousand): try again shortly.
+    for attempt in range(1, 6):
+        try:
+            await declare_streams(js)
+            break
+        except ServerError:
+            if attempt == 5:
+                raise
+            await asyncio.sleep(0.1 * attempt)
     await nc.close()
 
 
