@@ -14,28 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.conftest import NatsUnderTest, fresh_streams
 
+from .published import fill, stream_messages
 from .sample import REGISTRY, CounterTicked, CounterTickedPublicly, context
-
-
-async def _fill(store: EventStore, aggregates: int, per_aggregate: int, start: int = 0) -> None:
-    for n in range(start, start + per_aggregate):
-        for a in range(aggregates):
-            await store.append(f"c-{a}", n, [CounterTicked(n=n)], [CounterTickedPublicly(n=n)], context=context())
 
 
 async def _stream_contents(url: str) -> list[tuple[str, str, int]]:
     """(event id, aggregate id, n) of every message in the public stream, in stream order."""
-    nc = await nats.connect(url)
-    js = nc.jetstream()
-    info = await js.stream_info(PUBLIC_STREAM.name)
-    out = []
-    for seq in range(info.state.first_seq, info.state.last_seq + 1):
-        msg = await js.get_msg(PUBLIC_STREAM.name, seq)
-        assert msg.headers is not None
-        env = REGISTRY.load("CounterTickedPublicly", 1, msg.data)
-        out.append((msg.headers["Nats-Msg-Id"], msg.headers["ce-aggregateid"], env.n))  # type: ignore[attr-defined]
-    await nc.close()
-    return out
+    return [(event_id, aggregate, n) for _, event_id, aggregate, n in await stream_messages(url)]
 
 
 def _assert_once_and_in_order(contents: list[tuple[str, str, int]], aggregates: int, per_aggregate: int) -> None:
@@ -52,7 +37,7 @@ async def test_the_relay_publishes_pending_events_once_in_order_and_marks_them_s
     engine: AsyncEngine, nc: nats.NATS, nats_url: str
 ) -> None:
     store = EventStore(engine, REGISTRY)
-    await _fill(store, aggregates=5, per_aggregate=4)
+    await fill(store, aggregates=5, per_aggregate=4)
     relay = OutboxRelay(engine, nc)
     await relay.drain()
     assert await relay.pending() == 0
@@ -64,7 +49,7 @@ async def test_a_crash_between_publish_and_marking_sent_neither_loses_nor_duplic
     engine: AsyncEngine, nc: nats.NATS, nats_url: str
 ) -> None:
     store = EventStore(engine, REGISTRY)
-    await _fill(store, aggregates=3, per_aggregate=3)
+    await fill(store, aggregates=3, per_aggregate=3)
 
     class Crash(Exception):
         pass
@@ -88,10 +73,10 @@ async def test_nats_stopped_and_restarted_during_a_relay_run_everything_arrives_
     relay = OutboxRelay(engine, nc, ack_timeout=1.0, max_backoff=0.5)
     stop = asyncio.Event()
     task = asyncio.create_task(relay.run(stop))
-    await _fill(store, aggregates=4, per_aggregate=5)
+    await fill(store, aggregates=4, per_aggregate=5)
     await asyncio.sleep(0.3)
     restartable_nats.stop()
-    await _fill(store, aggregates=4, per_aggregate=5, start=5)  # written while NATS is down
+    await fill(store, aggregates=4, per_aggregate=5, start=5)  # written while NATS is down
     await asyncio.sleep(1.0)
     restartable_nats.start()
     for _ in range(300):
@@ -129,7 +114,7 @@ async def test_the_relay_goes_on_after_losing_its_database_connection(engine: As
     from sqlalchemy.exc import OperationalError
 
     store = EventStore(engine, REGISTRY)
-    await _fill(store, aggregates=2, per_aggregate=2)
+    await fill(store, aggregates=2, per_aggregate=2)
     relay = OutboxRelay(engine, nc, max_backoff=0.1)
     real_round, failures = relay._next_round, [1]
 

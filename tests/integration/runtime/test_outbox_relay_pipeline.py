@@ -12,7 +12,6 @@ from typing import Any
 
 import nats
 import pytest
-from cantiere_runtime.bus import PUBLIC_STREAM
 from cantiere_runtime.relay import OutboxRelay
 from cantiere_runtime.schema import outbox
 from cantiere_runtime.store import EventStore
@@ -22,7 +21,8 @@ from nats.js.errors import APIError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from .sample import REGISTRY, CounterTicked, CounterTickedPublicly, context
+from .published import fill, stream_messages
+from .sample import REGISTRY
 
 AGGREGATES = 40
 PER_AGGREGATE = 6
@@ -30,26 +30,7 @@ WINDOW = 32  # 240 rows: a round reads 8 windows
 
 
 async def _fill(engine: AsyncEngine) -> None:
-    """Each aggregate's events spread over the outbox: c-0 n=0, c-1 n=0, ..., c-0 n=1, ..."""
-    store = EventStore(engine, REGISTRY)
-    for n in range(PER_AGGREGATE):
-        for a in range(AGGREGATES):
-            await store.append(f"c-{a}", n, [CounterTicked(n=n)], [CounterTickedPublicly(n=n)], context=context())
-
-
-async def _stream(url: str) -> list[tuple[int, str, str, int]]:
-    """(stream sequence, event id, aggregate id, n) of every message in the public stream, in stream order."""
-    nc = await nats.connect(url)
-    js = nc.jetstream()
-    info = await js.stream_info(PUBLIC_STREAM.name)
-    out = []
-    for seq in range(info.state.first_seq, info.state.last_seq + 1):
-        msg = await js.get_msg(PUBLIC_STREAM.name, seq)
-        assert msg.headers is not None
-        tick = REGISTRY.load("CounterTickedPublicly", 1, msg.data)
-        out.append((seq, msg.headers["Nats-Msg-Id"], msg.headers["ce-aggregateid"], tick.n))  # type: ignore[attr-defined]
-    await nc.close()
-    return out
+    await fill(EventStore(engine, REGISTRY), AGGREGATES, PER_AGGREGATE)
 
 
 async def _outbox(engine: AsyncEngine) -> list[Any]:
@@ -85,7 +66,7 @@ async def test_many_aggregates_keep_their_order_through_the_pipeline_and_each_ro
     relay = OutboxRelay(engine, nc, batch_size=WINDOW, windows_per_round=4, before_mark_sent=marks)
     await relay.drain()
 
-    stream = await _stream(nats_url)
+    stream = await stream_messages(nats_url)
     rows = await _outbox(engine)
     assert len(rows) == AGGREGATES * PER_AGGREGATE
     per_aggregate = _in_order_per_aggregate(stream)
@@ -131,7 +112,7 @@ async def test_a_publish_failing_mid_window_leaves_the_rest_unsent_and_the_next_
         await relay.relay_once()
 
     after_failure = await _outbox(engine)
-    stream = await _stream(nats_url)
+    stream = await stream_messages(nats_url)
     in_stream = {e for _, e, _, _ in stream}
     sent = {r.event_id for r in after_failure if r.sent_at is not None}
     assert failing.event_id not in sent
@@ -143,7 +124,7 @@ async def test_a_publish_failing_mid_window_leaves_the_rest_unsent_and_the_next_
     assert len(stream) == len(in_stream)
 
     await OutboxRelay(engine, nc, batch_size=WINDOW).drain()  # the next rounds, nothing failing
-    final = await _stream(nats_url)
+    final = await stream_messages(nats_url)
     assert [e for _, e, _, _ in final].count(failing.event_id) == 1, "the retry was dropped as a duplicate"
     assert len(final) == AGGREGATES * PER_AGGREGATE == len({e for _, e, _, _ in final})
     assert _in_order_per_aggregate(final) == {f"c-{a}": list(range(PER_AGGREGATE)) for a in range(AGGREGATES)}
