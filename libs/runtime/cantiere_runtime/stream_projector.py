@@ -61,6 +61,38 @@ async def _pause(seconds: float, stop: asyncio.Event | None) -> None:
         await asyncio.wait_for(stop.wait(), seconds)
 
 
+class DeliveryGap(RuntimeError):
+    """A message the consumer delivered to this process never arrived (a connection lost on the way)."""
+
+    def __init__(self, projection: str, expected: int, received: int, handled: int) -> None:
+        super().__init__(
+            f"projection {projection} expected delivery {expected} of its consumer and received {received}: "
+            "it starts again from its checkpoint instead of applying past a message it never saw"
+        )
+        self.projection, self.expected, self.received = projection, expected, received
+        self.handled = handled  # messages handled before the hole
+
+
+def _log_gap(gap: DeliveryGap) -> None:
+    log.warning("projector_delivery_gap", projection=gap.projection, expected=gap.expected, received=gap.received)
+
+
+def in_sequence(msgs: Sequence[Msg], delivered: int) -> int:
+    """How many of ``msgs`` follow the consumer's deliveries up to ``delivered`` without a hole.
+
+    The consumer numbers every delivery (redeliveries too) one after the other, so deliveries that all
+    reached this process arrive numbered 1, 2, 3, ... A hole means one was lost on the way (its pull
+    request died with a connection, or the client dropped it as a slow consumer); a step back means the
+    consumer's state went back (a new consumer leader behind the old one). Applying past either would let
+    the checkpoint move past a message this process never applied, which would then be skipped for good.
+    """
+    for index, msg in enumerate(msgs):
+        if msg.metadata.sequence.consumer != delivered + 1:
+            return index
+        delivered += 1
+    return len(msgs)
+
+
 def _safe_reason(exc: BaseException) -> str:
     # Contract errors are written to say what is wrong without echoing values; anything
     # else might carry payload content, so only its type crosses into logs and headers.
@@ -95,6 +127,8 @@ class StreamProjector:
     dead_lettered: int = field(default=0, init=False)
     # The stream sequence a fail-closed projection is stopped at (None while it flows).
     blocked_at: int | None = field(default=None, init=False)
+    # The consumer's delivery number of the last message received since the consumer was (re)created.
+    _delivered: int = field(default=0, init=False)
 
     def __post_init__(self) -> None:
         self.js = self.nc.jetstream()
@@ -130,6 +164,7 @@ class StreamProjector:
             opt_start_seq=checkpoint + 1 if checkpoint else None,
         )
         await self.js.add_consumer(self.stream, config)
+        self._delivered = 0
 
     async def run(self, stop: asyncio.Event) -> None:
         """Consume and apply until ``stop`` is set; resumes from the stored checkpoint.
@@ -142,6 +177,8 @@ class StreamProjector:
         while not stop.is_set():
             try:
                 await self._consume(stop)
+            except DeliveryGap as gap:  # consumed again from the checkpoint at once
+                _log_gap(gap)
             except Exception as exc:
                 log.error("projector_interrupted", projection=self.projection.name, reason=type(exc).__name__)
                 await _pause(pause, stop)
@@ -156,13 +193,37 @@ class StreamProjector:
             while not stop.is_set():
                 msgs = await self._arrivals(sub)
                 if msgs:
-                    await self.handle(msgs, stop)
+                    await self._delivered_batch(msgs, stop)
         finally:
             with contextlib.suppress(Exception):
                 await sub.unsubscribe()
 
+    async def _delivered_batch(self, msgs: Sequence[Msg], stop: asyncio.Event | None = None) -> int:
+        """Handle what arrived up to a hole in the consumer's deliveries (``in_sequence``), and raise
+        ``DeliveryGap`` at the hole: the caller starts again from the checkpoint."""
+        whole = in_sequence(msgs, self._delivered)
+        handled = await self.handle(msgs[:whole], stop) if whole else 0
+        self._delivered += whole
+        if whole < len(msgs):
+            received = msgs[whole].metadata.sequence.consumer
+            raise DeliveryGap(self.projection.name, self._delivered + 1, received, handled)
+        return handled
+
     async def catch_up(self, progress: Progress | None = None) -> int:
         """Apply everything pending now, then return how many messages were handled.
+
+        A hole in the consumer's deliveries starts the catch-up again from the checkpoint.
+        """
+        done = 0
+        while True:
+            try:
+                return done + await self._catch_up(progress, done)
+            except DeliveryGap as gap:
+                done += gap.handled
+                _log_gap(gap)
+
+    async def _catch_up(self, progress: Progress | None, done: int) -> int:
+        """One pass of ``catch_up`` from the checkpoint (``done``: handled by the passes before it).
 
         While one batch is applied, the next is already being fetched (at most two batches are out:
         the consumer's ``max_ack_pending``), and batches are applied strictly in the order fetched. The
@@ -172,9 +233,9 @@ class StreamProjector:
         await self._ensure_consumer()
         sub = await self.js.pull_subscribe_bind(self.durable, self.stream)
         info = await self.js.consumer_info(self.stream, self.durable)
-        total = info.num_pending + info.num_ack_pending
+        total = done + info.num_pending + info.num_ack_pending
         handled = 0
-        next_batch = asyncio.ensure_future(self._fetch(sub)) if total else None
+        next_batch = asyncio.ensure_future(self._fetch(sub)) if total > done else None
         try:
             while next_batch is not None:
                 msgs = await next_batch
@@ -183,9 +244,13 @@ class StreamProjector:
                 if more:
                     next_batch = asyncio.ensure_future(self._fetch(sub))
                 if msgs:
-                    handled += await self.handle(msgs)
+                    try:
+                        handled += await self._delivered_batch(msgs)
+                    except DeliveryGap as gap:
+                        gap.handled += handled
+                        raise
                     if progress:
-                        progress(handled, total)
+                        progress(done + handled, total)
                 if not more and await self._pending():
                     next_batch = asyncio.ensure_future(self._fetch(sub))
         finally:
