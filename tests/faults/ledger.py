@@ -130,6 +130,20 @@ async def table_rows(url: str, metadata: MetaData, skip: Iterable[str] = ()) -> 
         await engine.dispose()
 
 
+def differences(
+    live: dict[str, list[tuple[Any, ...]]], rebuilt: dict[str, list[tuple[Any, ...]]]
+) -> dict[str, dict[str, list[tuple[Any, ...]]]]:
+    """Per table that differs, the rows only the live read model has and those only its rebuild has."""
+    return {
+        table: {
+            "only live": sorted(set(rows) - set(rebuilt.get(table, [])), key=repr),
+            "only rebuilt": sorted(set(rebuilt.get(table, [])) - set(rows), key=repr),
+        }
+        for table, rows in live.items()
+        if rows != rebuilt.get(table)
+    }
+
+
 FIGURES = "fault_figures"
 
 

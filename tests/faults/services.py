@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from tests.e2e.processes import Fleet, Service, until
 
-from .ledger import Figures, Tally, audit, message_ids, table_rows
+from .ledger import Figures, Tally, audit, differences, message_ids, table_rows
 from .load import refer_over_http
 
 STREAMS = (PUBLIC_STREAM.name, RESTRICTED_STREAM.name)
@@ -127,13 +127,9 @@ async def projections_equal_rebuild(processes: Fleet) -> tuple[dict[str, Any], i
         code = s[name].spawn("rebuild").wait(timeout=90)
         assert code == 0, f"{name} rebuild exited with {code}:\n{s[name].log_tail()}"
     after = {name: await table_rows(database_url(s[name]), metadata) for name, metadata in targets}
-    differences = {
-        f"{name}.{table}": {
-            "only live": sorted(set(rows) - set(after[name][table]), key=repr),
-            "only rebuilt": sorted(set(after[name][table]) - set(rows), key=repr),
-        }
+    found = {
+        f"{name}.{table}": rows
         for name, tables in before.items()
-        for table, rows in tables.items()
-        if rows != after[name][table]
+        for table, rows in differences(tables, after[name]).items()
     }
-    return differences, sum(len(rows) for tables in before.values() for rows in tables.values())
+    return found, sum(len(rows) for tables in before.values() for rows in tables.values())
