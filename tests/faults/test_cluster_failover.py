@@ -20,6 +20,7 @@ from cantiere_monitoring.bootstrap import build_runtime as monitoring_runtime
 from cantiere_monitoring.bootstrap import load_settings as monitoring_settings
 from cantiere_runtime.bus import PUBLIC_STREAM, RESTRICTED_STREAM, declare_streams, server_urls
 from cantiere_runtime.nats_server import NatsServer
+from cantiere_runtime.projector import Checkpoints
 from cantiere_runtime.service import ServiceRuntime
 from nats.aio.client import Client
 from nats.errors import Error as NatsError
@@ -94,6 +95,39 @@ def node_of_client(cluster: Cluster, nc: Client) -> NatsServer:
     return next(n for n in cluster.nodes if n.port == nc.connected_url.port)
 
 
+def matches(pattern: str, subject: str) -> bool:
+    """A NATS subject filter (``*`` one token, ``>`` the rest) against a subject."""
+    wanted, tokens = pattern.split("."), subject.split(".")
+    for index, token in enumerate(wanted):
+        if token == ">":
+            return len(tokens) > index
+        if index >= len(tokens) or token not in ("*", tokens[index]):
+            return False
+    return len(tokens) == len(wanted)
+
+
+async def last_sequences(js: Any, runtime: ServiceRuntime) -> dict[str, int]:
+    """Per projection, the stream sequence of the last message its subjects take (0 when none)."""
+    last = {sub.projection.name: 0 for sub in runtime.subscriptions}
+    for stream in {sub.stream for sub in runtime.subscriptions}:
+        state = (await js.stream_info(stream)).state
+        for seq in range(state.first_seq, state.last_seq + 1 if state.messages else 0):
+            subject = (await js.get_msg(stream, seq)).subject or ""
+            for sub in runtime.subscriptions:
+                if sub.stream == stream and any(matches(p, subject) for p in sub.subjects):
+                    last[sub.projection.name] = seq
+    return last
+
+
+async def applied_up_to(runtime: ServiceRuntime, last: dict[str, int]) -> bool:
+    """Whether each projection's committed checkpoint has reached the last message of its subjects."""
+    checkpoints = Checkpoints(runtime.engine)
+    for name, seq in last.items():
+        if await checkpoints.get(name) < seq:
+            return False
+    return True
+
+
 async def projected(nc: Client, runtime: ServiceRuntime) -> bool:
     """Whether every monitoring consumer has delivered and had acked all it holds."""
     js = nc.jetstream()
@@ -131,6 +165,10 @@ async def test_an_r3_cluster_loses_a_node_under_load_and_nothing_acknowledged_is
         # The service's own relay publishes what is left, retrying through elections as it does in production.
         await until(lambda: _outbox_empty(bari), 60, "the outbox relayed")
         in_stream = await message_ids(js, STREAMS, producer="referrals")
+        # The consumers' counts alone are not enough: a projector between two tries (its consumer being created
+        # again during an election) can show nothing pending while it has not applied what is in the stream.
+        last = await last_sequences(js, monitoring)
+        await until(lambda: applied_up_to(monitoring, last), 60, "monitoring to apply every public event")
         await until(lambda: projected(admin, monitoring), 30, "monitoring to project every public event")
         await monitoring.stop()
         live = await table_rows(live_db, MONITORING.metadata)
