@@ -8,6 +8,7 @@ event is lost or duplicated, and monitoring's projections equal a rebuild from t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from cantiere_runtime.projector import Checkpoints
 from cantiere_runtime.service import ServiceRuntime
 from nats.aio.client import Client
 from nats.errors import Error as NatsError
+from nats.js.errors import NotFoundError
 
 from tests.e2e.processes import until
 from tests.integration.deploy.conftest import password_of
@@ -95,27 +97,16 @@ def node_of_client(cluster: Cluster, nc: Client) -> NatsServer:
     return next(n for n in cluster.nodes if n.port == nc.connected_url.port)
 
 
-def matches(pattern: str, subject: str) -> bool:
-    """A NATS subject filter (``*`` one token, ``>`` the rest) against a subject."""
-    wanted, tokens = pattern.split("."), subject.split(".")
-    for index, token in enumerate(wanted):
-        if token == ">":
-            return len(tokens) > index
-        if index >= len(tokens) or token not in ("*", tokens[index]):
-            return False
-    return len(tokens) == len(wanted)
-
-
 async def last_sequences(js: Any, runtime: ServiceRuntime) -> dict[str, int]:
-    """Per projection, the stream sequence of the last message its subjects take (0 when none)."""
-    last = {sub.projection.name: 0 for sub in runtime.subscriptions}
-    for stream in {sub.stream for sub in runtime.subscriptions}:
-        state = (await js.stream_info(stream)).state
-        for seq in range(state.first_seq, state.last_seq + 1 if state.messages else 0):
-            subject = (await js.get_msg(stream, seq)).subject or ""
-            for sub in runtime.subscriptions:
-                if sub.stream == stream and any(matches(p, subject) for p in sub.subjects):
-                    last[sub.projection.name] = seq
+    """Per projection, the stream sequence of the last message its subjects take (0 when none): the
+    server's last message by subject, which takes a wildcard filter."""
+    last = {}
+    for sub in runtime.subscriptions:
+        found = [0]
+        for subject in sub.subjects:
+            with contextlib.suppress(NotFoundError):
+                found.append((await js.get_last_msg(sub.stream, subject)).seq)
+        last[sub.projection.name] = max(found)
     return last
 
 
